@@ -1,0 +1,50 @@
+// Flags and helpers shared by the commands that scan: config, output, redaction, exit codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "findings/finding.h"
+#include "match/rules_database.h"
+#include "redact/redact.h"
+#include "report/reporter.h"
+
+namespace leakguard::cli {
+
+struct CommonFlags {
+  std::string config;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+struct OutputFlags {
+  std::string format = "text";
+  std::string output;
+  std::string redact;  // "" = default policy; "PERCENT" after --redact=PERCENT
+  bool redact_given = false;
+  bool no_redact = false;
+  int exit_code = 1;
+  std::string color = "auto";
+  bool explain = false;
+};
+
+void AddCommonFlags(CLI::App* cmd, CommonFlags* f);
+void AddOutputFlags(CLI::App* cmd, OutputFlags* f);
+void SetupLogging(const CommonFlags& f);
+
+// "50M", "1g", "4096" -> bytes.
+Result<uint64_t> ParseSize(std::string_view text);
+Result<redact::MaskPolicy> MaskFromFlags(const OutputFlags& f);
+
+// Prints "leakguard: <message>" and returns the usage/config exit code (2).
+int UsageError(std::string_view message);
+int ConfigError(std::string_view message);
+
+// Renders findings to --output (mode 0600) or stdout; returns the exit code for the run.
+int WriteReport(const OutputFlags& f, report::Format format, const match::RulesDatabase& db,
+                const std::vector<findings::Finding>& findings, const report::Summary& summary);
+
+}  // namespace leakguard::cli

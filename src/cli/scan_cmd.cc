@@ -1,0 +1,193 @@
+// `leakguard scan [PATH ...]`: files, directory trees and standard input.
+#include <fcntl.h>
+#include <fmt/core.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "base/log.h"
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "findings/ignore_file.h"
+#include "input/file_source.h"
+#include "report/reporter.h"
+#include "scan/config.h"
+#include "scan/scanner.h"
+
+namespace leakguard::cli {
+namespace {
+
+// Standard input as a source of one in-memory item.
+class StdinSource : public input::Source {
+ public:
+  explicit StdinSource(uint64_t max) : max_(max) {}
+  Status Enumerate(const std::function<void(input::Item&&)>& emit,
+                   const std::function<void(input::SkipReason, const std::string&,
+                                            const std::string&)>&) override {
+    input::Item item;
+    item.prov.kind = input::Provenance::Kind::kStdin;
+    item.prov.path = "-";
+    item.prov.rel_path = "-";
+    item.in_memory = true;
+    bool truncated = false;
+    if (Status s = input::ReadStdin(max_, &item.data, &truncated); !s.ok()) return s;
+    if (truncated)
+      Warn("standard input: more than --max-file-size ({} bytes); only the first {} bytes were "
+           "scanned",
+           max_, max_);
+    emit(std::move(item));
+    return Status::Ok();
+  }
+
+ private:
+  uint64_t max_;
+};
+
+// Several sources in order (stdin among paths: `leakguard scan a/ - b/`).
+class MultiSource : public input::Source {
+ public:
+  void Add(std::unique_ptr<input::Source> s) { sources_.push_back(std::move(s)); }
+  Status Enumerate(const std::function<void(input::Item&&)>& emit,
+                   const std::function<void(input::SkipReason, const std::string&,
+                                            const std::string&)>& skipped) override {
+    for (auto& s : sources_)
+      if (Status st = s->Enumerate(emit, skipped); !st.ok()) return st;
+    return Status::Ok();
+  }
+
+ private:
+  std::vector<std::unique_ptr<input::Source>> sources_;
+};
+
+struct ScanFlags {
+  std::vector<std::string> paths;
+  bool stdin_flag = false;
+  CommonFlags common;
+  OutputFlags out;
+  int threads = 0;
+  std::string max_file_size = "50M";
+  bool respect_gitignore = false;
+  bool follow_symlinks = false;
+  bool scan_binary = false;
+  std::vector<std::string> include, exclude;
+  std::vector<std::string> ignore_files;
+  bool no_ignore_files = false;
+  std::string engine = "vectorscan";
+};
+
+int Run(const ScanFlags& f) {
+  SetupLogging(f.common);
+  auto max_size = ParseSize(f.max_file_size);
+  if (!max_size) return UsageError(fmt::format("--max-file-size: {}", max_size.error().message()));
+  auto format = report::ParseFormat(f.out.format);
+  if (!format) return UsageError(format.error().message());
+  auto mask = MaskFromFlags(f.out);
+  if (!mask) return UsageError(mask.error().message());
+  if (f.threads < 0) return UsageError("--threads must be 0 (all cores) or more");
+  if (f.engine != "vectorscan" && f.engine != "re2")
+    return UsageError("--engine must be 'vectorscan' or 're2'");
+
+  std::vector<std::string> paths = f.paths;
+  if (f.stdin_flag) paths.push_back("-");
+  if (paths.empty()) paths.push_back(".");
+  std::vector<std::string> fs_paths;
+  bool has_stdin = false;
+  for (const auto& p : paths) {
+    if (p == "-") {
+      if (has_stdin) return UsageError("standard input ('-') named twice");
+      has_stdin = true;
+      continue;
+    }
+    struct stat st;
+    if (::stat(p.c_str(), &st) != 0)
+      return UsageError(fmt::format("{}: no such file or directory", PrintablePath(p)));
+    fs_paths.push_back(p);
+  }
+
+  scan::ConfigChoice choice;
+  choice.explicit_path = f.common.config;
+  choice.roots = fs_paths;
+  choice.disable_vectorscan = f.engine == "re2";
+  auto loaded = scan::LoadRules(choice);
+  if (!loaded) return ConfigError(loaded.error().message());
+
+  findings::IgnoreList ignore;
+  if (!f.no_ignore_files) {
+    for (const auto& root : fs_paths) {
+      struct stat st;
+      if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+      (void)ignore.AddFile(root + "/.leakguardignore", true);
+      (void)ignore.AddFile(root + "/.gitleaksignore", true);
+    }
+  }
+  for (const auto& p : f.ignore_files)
+    if (Status s = ignore.AddFile(p, false); !s.ok()) return UsageError(s.message());
+
+  scan::ScanOptions so;
+  so.threads = f.threads;
+  so.read.max_file_size = *max_size;
+  so.read.scan_binary = f.scan_binary;
+  so.explain = f.out.explain;
+  so.mask = *mask;
+  so.ignore = &ignore;
+  so.use_simple_matcher = f.engine == "re2";
+
+  MultiSource source;
+  if (!fs_paths.empty()) {
+    input::FileSourceOptions fo;
+    fo.follow_symlinks = f.follow_symlinks;
+    fo.respect_gitignore = f.respect_gitignore;
+    fo.include = f.include;
+    fo.exclude = f.exclude;
+    source.Add(std::make_unique<input::FileSource>(fs_paths, fo));
+  }
+  if (has_stdin) source.Add(std::make_unique<StdinSource>(*max_size));
+
+  scan::Scanner scanner(loaded->db, so);
+  scan::ScanResult result = scanner.Run(source);
+  return WriteReport(f.out, *format, *loaded->db, result.findings, result.summary);
+}
+
+}  // namespace
+
+std::function<int()> RegisterScan(CLI::App& app) {
+  auto f = std::make_shared<ScanFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "scan",
+      "Scan files, directory trees and standard input for secrets.\n"
+      "Everything under each PATH is scanned (no .gitignore filtering unless asked); binary files\n"
+      "and files over --max-file-size are skipped and counted. Exit code: 0 no findings,\n"
+      "1 findings (see --exit-code), 2 usage, configuration or runtime error.");
+  cmd->add_option("paths", f->paths, "Files or directories to scan ('-' = standard input); default: .");
+  cmd->add_flag("--stdin", f->stdin_flag, "Scan standard input (same as the path '-')");
+  AddCommonFlags(cmd, &f->common);
+  AddOutputFlags(cmd, &f->out);
+  cmd->add_option("-j,--threads", f->threads, "Worker threads (default 0 = all cores)");
+  cmd->add_option("--max-file-size", f->max_file_size,
+                  "Skip (and name in a warning) files larger than this; K/M/G suffixes (default 50M)");
+  cmd->add_flag("--respect-gitignore", f->respect_gitignore,
+                "Skip what .gitignore, .ignore and .git/info/exclude exclude, and .git itself");
+  cmd->add_flag("-L,--follow-symlinks", f->follow_symlinks,
+                "Follow symbolic links (loops are detected and not re-entered)");
+  cmd->add_flag("--scan-binary", f->scan_binary, "Scan files that look binary too");
+  cmd->add_option("--include", f->include,
+                  "Only scan files matching this glob (repeatable; no '/' = any depth)");
+  cmd->add_option("--exclude", f->exclude,
+                  "Skip files and directories matching this glob (repeatable; no '/' = any depth)");
+  cmd->add_option("--ignore-file", f->ignore_files,
+                  "Also suppress the findings listed in this file (fingerprints, secret ids or "
+                  "gitleaks' path:rule:line); repeatable");
+  cmd->add_flag("--no-ignore-files", f->no_ignore_files,
+                "Do not read .leakguardignore / .gitleaksignore at the scanned roots");
+  cmd->add_option("--engine", f->engine,
+                  "Matching engine: vectorscan (default) or re2 (reference, slower)");
+  return [f]() { return Run(*f); };
+}
+
+}  // namespace leakguard::cli

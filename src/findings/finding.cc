@@ -1,0 +1,62 @@
+#include "findings/finding.h"
+
+#include <algorithm>
+#include <cstring>
+#include <tuple>
+
+#include "base/hash.h"
+
+namespace leakguard::findings {
+
+void ComputeIds(Finding* f) {
+  f->secret_id = FingerprintHex({f->rule_id, f->secret});
+  if (f->commit.empty())
+    f->fingerprint = FingerprintHex({f->rule_id, f->secret, f->rel_path});
+  else
+    f->fingerprint = FingerprintHex({f->rule_id, f->secret, f->rel_path, f->commit});
+}
+
+void Redact(Finding* f, const redact::MaskPolicy& policy) {
+  if (!policy.enabled || f->redacted) return;
+  f->match = redact::MaskIn(f->match, f->secret, policy);
+  f->line_text = redact::MaskIn(f->line_text, f->secret, policy);
+  f->secret = redact::MaskSecret(f->secret, policy);
+  f->redacted = true;
+}
+
+void SortFindings(std::vector<Finding>* findings) {
+  std::stable_sort(findings->begin(), findings->end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.file, a.commit, a.line, a.column, a.rule_id) <
+           std::tie(b.file, b.commit, b.line, b.column, b.rule_id);
+  });
+}
+
+void LineCounter::Locate(size_t offset, size_t* line, size_t* column) {
+  offset = std::min(offset, blob_.size());
+  if (offset < pos_) {
+    pos_ = 0;
+    line_ = 1;
+    line_start_ = 0;
+    col_ = 1;
+  }
+  const char* base = blob_.data();
+  // Count newlines between pos_ and offset with memchr (fast on long runs).
+  size_t p = pos_;
+  for (;;) {
+    const void* nl = p < offset ? std::memchr(base + p, '\n', offset - p) : nullptr;
+    if (!nl) break;
+    p = static_cast<size_t>(static_cast<const char*>(nl) - base) + 1;
+    ++line_;
+    line_start_ = p;
+    col_ = 1;
+    pos_ = p;
+  }
+  // Columns count characters: every byte that is not a UTF-8 continuation byte.
+  for (size_t i = pos_; i < offset; ++i)
+    if ((static_cast<unsigned char>(base[i]) & 0xC0) != 0x80) ++col_;
+  pos_ = offset;
+  *line = line_;
+  *column = col_;
+}
+
+}  // namespace leakguard::findings

@@ -1,0 +1,72 @@
+// Findings: a confirmed secret at a location, as reporters and ignore files see it.
+//
+// A `Finding` is built from a match::Candidate plus where the blob was found. Its `secret`,
+// `match` and `line_text` hold the raw text until `Redact` is applied; the scan pipeline redacts
+// every finding before it reaches a reporter (unless --no-redact), so reporters print what they
+// are given and never need to think about secrets.
+//
+// Identity: `secret_id` = hash(rule, secret) — the same secret under the same rule anywhere;
+// `fingerprint` = hash(rule, secret, path[, commit]) — that secret at that path, stable across
+// runs and machines (the path is relative to the scan root) and across edits that move lines.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.h"
+#include "redact/redact.h"
+
+namespace leakguard::findings {
+
+struct Finding {
+  std::string rule_id;
+  std::string description;
+  std::vector<std::string> tags;
+
+  std::string file;      // path for display: as the user named it, joined with the relative path
+  std::string rel_path;  // relative to the scan root, '/' separators ("-" for stdin)
+  // 1-based; columns count UTF-8 characters; end_column is the column of the last character.
+  size_t line = 0, column = 0, end_line = 0, end_column = 0;
+  size_t offset = 0, end_offset = 0;  // byte offsets of the secret in the blob
+
+  std::string secret;
+  std::string match;
+  std::string line_text;  // the line(s) holding the match, clipped
+  double entropy = 0;
+  bool redacted = false;
+
+  std::string secret_id;
+  std::string fingerprint;
+
+  // Git provenance (empty outside `leakguard git`).
+  std::string commit, author, email, date, message;
+
+  // --explain: the filter that dropped this candidate (empty when reported).
+  std::string dropped_by;
+  std::string drop_detail;
+};
+
+// Fills secret_id and fingerprint from rule_id, secret, rel_path and commit.
+void ComputeIds(Finding* f);
+
+// Masks secret, match and line_text in place.
+void Redact(Finding* f, const redact::MaskPolicy& policy);
+
+// Orders findings for output: by file, line, column, rule.
+void SortFindings(std::vector<Finding>* findings);
+
+// Converts byte offsets in `blob` to 1-based line and character columns. Offsets must be fed in
+// non-decreasing order for linear total cost; going backwards restarts from the blob's start.
+class LineCounter {
+ public:
+  explicit LineCounter(ByteView blob) : blob_(blob) {}
+  void Locate(size_t offset, size_t* line, size_t* column);
+
+ private:
+  ByteView blob_;
+  size_t pos_ = 0, line_ = 1, line_start_ = 0, col_ = 1;
+};
+
+}  // namespace leakguard::findings

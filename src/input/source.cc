@@ -1,0 +1,114 @@
+#include "input/source.h"
+
+#include <fcntl.h>
+#include <fmt/core.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "base/log.h"
+
+namespace leakguard::input {
+
+bool LooksBinary(std::string_view head) {
+  return std::memchr(head.data(), '\0', std::min<size_t>(head.size(), 8000)) != nullptr;
+}
+
+SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* buf,
+                    std::string* detail) {
+  const std::string shown = PrintablePath(item.prov.path);
+  if (item.in_memory) {
+    if (!options.scan_binary && LooksBinary(item.data)) {
+      *detail = fmt::format("{}: binary content, skipped", shown);
+      return SkipReason::kBinary;
+    }
+    buf->assign(item.data);
+    return SkipReason::kNone;
+  }
+  // O_NONBLOCK: opening a FIFO must not wait for a writer. O_NOCTTY: never adopt a terminal.
+  int fd = ::open(item.fs_path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    *detail = fmt::format("{}: cannot open: {}", shown, std::strerror(errno));
+    return SkipReason::kUnreadable;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    *detail = fmt::format("{}: cannot stat: {}", shown, std::strerror(errno));
+    ::close(fd);
+    return SkipReason::kUnreadable;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    *detail = fmt::format("{}: not a regular file, skipped", shown);
+    ::close(fd);
+    return SkipReason::kNotRegular;
+  }
+  if (static_cast<uint64_t>(st.st_size) > options.max_file_size) {
+    *detail = fmt::format("{}: {} bytes is over --max-file-size ({} bytes), skipped", shown,
+                          st.st_size, options.max_file_size);
+    ::close(fd);
+    return SkipReason::kTooLarge;
+  }
+  // Regular file: clear O_NONBLOCK (irrelevant for files, but keep reads plain).
+  buf->resize(static_cast<size_t>(st.st_size));
+  size_t got = 0;
+  bool checked_binary = false;
+  while (got < buf->size()) {
+    ssize_t n = ::read(fd, buf->data() + got, buf->size() - got);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      *detail = fmt::format("{}: read error: {}", shown, std::strerror(errno));
+      ::close(fd);
+      return SkipReason::kUnreadable;
+    }
+    if (n == 0) break;  // the file shrank while we read it
+    got += static_cast<size_t>(n);
+    if (!checked_binary && (got >= 8000 || got == buf->size())) {
+      checked_binary = true;
+      if (!options.scan_binary && LooksBinary(std::string_view(buf->data(), got))) {
+        *detail = fmt::format("{}: binary content, skipped", shown);
+        ::close(fd);
+        return SkipReason::kBinary;
+      }
+    }
+  }
+  buf->resize(got);
+  // A file that grew while being read: scan what st_size announced, and say so.
+  char extra;
+  if (got == static_cast<size_t>(st.st_size) && ::read(fd, &extra, 1) == 1)
+    Warn("{}: file grew while being read; scanned the first {} bytes", shown, got);
+  ::close(fd);
+  if (!checked_binary && !options.scan_binary && LooksBinary(*buf)) {
+    *detail = fmt::format("{}: binary content, skipped", shown);
+    return SkipReason::kBinary;
+  }
+  return SkipReason::kNone;
+}
+
+Status ReadStdin(uint64_t max_size, std::string* out, bool* truncated) {
+  out->clear();
+  *truncated = false;
+  char chunk[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(STDIN_FILENO, chunk, sizeof chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return IoError(fmt::format("standard input: read error: {}", std::strerror(errno)));
+    }
+    if (n == 0) break;
+    size_t room = max_size - out->size();
+    if (static_cast<size_t>(n) > room) {
+      out->append(chunk, room);
+      *truncated = true;
+      // Drain the rest so the writer does not get SIGPIPE mid-stream.
+      while (::read(STDIN_FILENO, chunk, sizeof chunk) > 0) {
+      }
+      break;
+    }
+    out->append(chunk, static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
+}  // namespace leakguard::input

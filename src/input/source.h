@@ -1,0 +1,65 @@
+// Inputs: where bytes come from. A Source enumerates `Item`s — a file to read, or bytes already in
+// memory (stdin) — each with its `Provenance`. Sources know nothing of rules; the scan pipeline
+// reads and scans items in parallel.
+//
+// Reading is shared by all sources: `ReadItem` loads a regular file into a caller-owned buffer
+// (reused across files, so no per-file allocation), refusing FIFOs, devices and files over the size
+// limit, and classifying binary content. It never blocks on a FIFO (O_NONBLOCK) and never follows
+// a symlink it was not asked to.
+//
+// Thread-safety: `Enumerate` runs on one thread; `ReadItem` is thread-safe (no shared state).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "base/status.h"
+
+namespace leakguard::input {
+
+struct Provenance {
+  enum class Kind { kFile, kStdin };
+  Kind kind = Kind::kFile;
+  std::string path;      // for display: as the user named it ("src/a.py", "-" for stdin)
+  std::string rel_path;  // relative to the scan root, '/' separators; used by rules and ids
+};
+
+struct Item {
+  Provenance prov;
+  std::string fs_path;  // file to open; empty when `data` holds the content
+  std::string data;     // in-memory content (stdin)
+  bool in_memory = false;
+};
+
+// Why an item was not scanned.
+enum class SkipReason { kNone, kBinary, kTooLarge, kUnreadable, kNotRegular };
+
+struct ReadOptions {
+  uint64_t max_file_size = 50ull << 20;
+  bool scan_binary = false;  // --scan-binary: do not skip files that look binary
+};
+
+// Loads `item` into `*buf`. Returns kNone on success; otherwise the reason, with `*detail` set to
+// a message naming the path (never the content).
+SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* buf,
+                    std::string* detail);
+
+// Heuristic used by git: a NUL byte in the first 8000 bytes means binary.
+bool LooksBinary(std::string_view head);
+
+// Reads all of standard input (up to `max_size` bytes; beyond that `*truncated` is set).
+Status ReadStdin(uint64_t max_size, std::string* out, bool* truncated);
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  // Calls `emit` for each item, in a deterministic order. `skipped(reason, path, detail)` is
+  // called for paths skipped during enumeration. Returns an error only when the source as a
+  // whole cannot be read (tier 2); per-path problems go to `skipped`.
+  virtual Status Enumerate(const std::function<void(Item&&)>& emit,
+                           const std::function<void(SkipReason, const std::string&,
+                                                    const std::string&)>& skipped) = 0;
+};
+
+}  // namespace leakguard::input

@@ -1,0 +1,353 @@
+// The scan loop. See matcher.h for the two paths and why they must agree.
+//
+// Window confirmation: Vectorscan reports every end offset E at which rule r's regex can match
+// (exact mode: exactly those; prefilter mode: a superset). Any RE2 match ending at E starts at or
+// after E - max_width(r), so RE2 searching [E - max_width, E] finds it. Windows of one rule are
+// merged when they overlap, so each byte is searched at most once per rule, and RE2 always gets
+// the whole blob as context, so `^`, `$` and `\b` see the real neighbouring bytes. Rules of
+// unbounded width use a 64 KiB window; a rule with more than kMaxHitsPerRule hits in one blob is
+// searched over the whole blob instead (cheaper than thousands of windows).
+#include "match/matcher.h"
+
+#include <hs/hs.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "base/check.h"
+#include "match/entropy.h"
+#include "match/placeholder.h"
+
+namespace leakguard::match {
+namespace {
+
+constexpr size_t kUnboundedWindow = 64 * 1024;
+constexpr uint32_t kMaxHitsPerRule = 512;
+
+constexpr std::string_view kInlineAllowMarkers[] = {"leakguard:allow", "gitleaks:allow",
+                                                     "pragma: allowlist secret"};
+
+bool ContainsCaseless(std::string_view hay, std::string_view lower_needle) {
+  if (lower_needle.empty()) return true;
+  if (hay.size() < lower_needle.size()) return false;
+  for (size_t i = 0; i + lower_needle.size() <= hay.size(); ++i) {
+    size_t k = 0;
+    while (k < lower_needle.size() &&
+           std::tolower(static_cast<unsigned char>(hay[i + k])) == lower_needle[k])
+      ++k;
+    if (k == lower_needle.size()) return true;
+  }
+  return false;
+}
+
+bool RegexSearch(const re2::RE2& re, std::string_view text) {
+  return re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), re);
+}
+
+// Content criteria of one allowlist: OR -> any matches; AND -> all given criteria match
+// (vacuously true when it has none).
+bool ContentCriteria(const CompiledAllowlist& al, std::string_view secret, std::string_view match,
+                     std::string_view line, bool* any_given) {
+  const rules::Allowlist& src = *al.src;
+  std::string_view target = src.regex_target == rules::RegexTarget::kMatch  ? match
+                            : src.regex_target == rules::RegexTarget::kLine ? line
+                                                                            : secret;
+  bool regex_hit = false, stop_hit = false;
+  for (const auto& re : al.regexes)
+    if (RegexSearch(*re, target)) {
+      regex_hit = true;
+      break;
+    }
+  for (const auto& w : src.stopwords)
+    if (ContainsCaseless(secret, w)) {
+      stop_hit = true;
+      break;
+    }
+  *any_given = !al.regexes.empty() || !src.stopwords.empty();
+  if (src.condition == rules::Condition::kOr) return regex_hit || stop_hit;
+  return (al.regexes.empty() || regex_hit) && (src.stopwords.empty() || stop_hit);
+}
+
+bool PathHit(const CompiledAllowlist& al, std::string_view path) {
+  for (const auto& re : al.paths)
+    if (RegexSearch(*re, path)) return true;
+  return false;
+}
+
+bool CommitHit(const CompiledAllowlist& al, std::string_view commit) {
+  if (commit.empty()) return false;
+  for (const auto& c : al.src->commits)
+    if (!c.empty() && commit.starts_with(c)) return true;
+  return false;
+}
+
+// Full evaluation of an allowlist at a location.
+bool AllowedAt(const CompiledAllowlist& al, std::string_view path, std::string_view commit,
+               std::string_view secret, std::string_view match, std::string_view line) {
+  bool any_content = false;
+  bool content = ContentCriteria(al, secret, match, line, &any_content);
+  bool path_hit = PathHit(al, path), commit_hit = CommitHit(al, commit);
+  if (al.src->condition == rules::Condition::kOr) return content || path_hit || commit_hit;
+  if (!any_content && al.src->paths.empty() && al.src->commits.empty()) return false;
+  return content && (al.src->paths.empty() || path_hit) &&
+         (al.src->commits.empty() || commit_hit);
+}
+
+bool Targets(const CompiledAllowlist& al, uint32_t rule) {
+  if (al.target_rules.empty()) return true;
+  return std::find(al.target_rules.begin(), al.target_rules.end(), rule) != al.target_rules.end();
+}
+
+}  // namespace
+
+std::string_view DropReasonName(DropReason r) {
+  switch (r) {
+    case DropReason::kNone: return "none";
+    case DropReason::kEmptySecret: return "empty-secret";
+    case DropReason::kEntropy: return "entropy";
+    case DropReason::kPlaceholder: return "placeholder";
+    case DropReason::kRuleAllowlist: return "rule-allowlist";
+    case DropReason::kGlobalAllowlist: return "global-allowlist";
+    case DropReason::kInlineAllow: return "inline-allow";
+    case DropReason::kPath: return "path";
+    case DropReason::kIgnoreFile: return "ignore-file";
+  }
+  return "?";
+}
+
+std::string_view LineAround(ByteView blob, size_t start, size_t end, size_t clip) {
+  size_t lo = start > clip ? start - clip : 0;
+  size_t hi = std::min(blob.size(), end + clip);
+  size_t ls = start;
+  while (ls > lo && blob[ls - 1] != '\n') --ls;
+  size_t le = end;
+  if (le > start && blob[le - 1] == '\n') --le;  // a match ending in a newline stays on its line
+  const void* nl = le < hi ? std::memchr(blob.data() + le, '\n', hi - le) : nullptr;
+  le = nl ? static_cast<size_t>(static_cast<const char*>(nl) - blob.data()) : hi;
+  if (le > ls && blob[le - 1] == '\r') --le;
+  return blob.substr(ls, le - ls);
+}
+
+Matcher::Matcher(std::shared_ptr<const RulesDatabase> db, MatcherOptions options)
+    : db_(std::move(db)), options_(options) {
+  if (db_->hs_database()) {
+    hs_scratch_t* s = nullptr;
+    LG_CHECK(hs_alloc_scratch(static_cast<hs_database_t*>(db_->hs_database()), &s) == HS_SUCCESS);
+    scratch_ = s;
+  }
+  hit_counts_.resize(db_->rules().size());
+  whole_blob_.resize(db_->rules().size());
+  keyword_hit_.resize(db_->keywords().size());
+}
+
+Matcher::~Matcher() {
+  if (scratch_) hs_free_scratch(static_cast<hs_scratch_t*>(scratch_));
+}
+
+int Matcher::OnMatch(unsigned id, unsigned long long /*from*/, unsigned long long to,
+                     unsigned /*flags*/, void* ctx) {
+  auto* self = static_cast<Matcher*>(ctx);
+  const size_t n_rules = self->hit_counts_.size();
+  if (id >= n_rules) {
+    self->keyword_hit_[id - n_rules] = 1;
+    return 0;
+  }
+  if (++self->hit_counts_[id] <= kMaxHitsPerRule) self->hits_.push_back({id, to});
+  return 0;
+}
+
+bool Matcher::KeywordsPresent(const CompiledRule& cr) const {
+  if (cr.keyword_ids.empty()) return true;
+  for (uint32_t k : cr.keyword_ids)
+    if (keyword_hit_[k]) return true;
+  return false;
+}
+
+void Matcher::Scan(ByteView blob, std::vector<Candidate>* out) {
+  out->clear();
+  if (!scratch_) {  // nothing in Vectorscan: the reference path is the only path
+    ScanSimple(blob, out);
+    return;
+  }
+  hits_.clear();
+  std::fill(hit_counts_.begin(), hit_counts_.end(), 0);
+  std::fill(keyword_hit_.begin(), keyword_hit_.end(), 0);
+  LG_CHECK(blob.size() <= UINT32_MAX);
+  hs_scan(static_cast<hs_database_t*>(db_->hs_database()), blob.data(),
+          static_cast<unsigned>(blob.size()), 0, static_cast<hs_scratch_t*>(scratch_), &OnMatch,
+          this);
+
+  const auto& rules = db_->rules();
+  std::sort(hits_.begin(), hits_.end(), [](const Hit& a, const Hit& b) {
+    return a.rule != b.rule ? a.rule < b.rule : a.end < b.end;
+  });
+  for (size_t i = 0; i < hits_.size();) {
+    const uint32_t r = hits_[i].rule;
+    size_t j = i;
+    while (j < hits_.size() && hits_[j].rule == r) ++j;
+    const CompiledRule& cr = rules[r];
+    if (KeywordsPresent(cr)) {
+      if (hit_counts_[r] > kMaxHitsPerRule) {
+        ConfirmRange(r, blob, 0, blob.size(), out);
+      } else {
+        const size_t width = cr.max_width == SIZE_MAX ? kUnboundedWindow : cr.max_width;
+        size_t ws = 0, we = 0;
+        bool open = false;
+        for (size_t k = i; k < j; ++k) {
+          size_t e = hits_[k].end;
+          size_t s = e > width ? e - width : 0;
+          if (open && s <= we) {
+            we = std::max(we, e);
+            continue;
+          }
+          if (open) ConfirmRange(r, blob, ws, we, out);
+          ws = s;
+          we = e;
+          open = true;
+        }
+        if (open) ConfirmRange(r, blob, ws, we, out);
+      }
+    }
+    i = j;
+  }
+  for (uint32_t r : db_->keyword_rules())
+    if (KeywordsPresent(rules[r])) ConfirmRange(r, blob, 0, blob.size(), out);
+  for (uint32_t r : db_->always_rules()) ConfirmRange(r, blob, 0, blob.size(), out);
+  std::sort(out->begin(), out->end(), [](const Candidate& a, const Candidate& b) {
+    return a.start != b.start ? a.start < b.start : a.rule < b.rule;
+  });
+}
+
+void Matcher::ScanSimple(ByteView blob, std::vector<Candidate>* out) {
+  out->clear();
+  lower_.assign(blob);
+  for (char& c : lower_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto& kws = db_->keywords();
+  for (size_t k = 0; k < kws.size(); ++k)
+    keyword_hit_[k] = lower_.find(kws[k]) != std::string::npos;
+  const auto& rules = db_->rules();
+  for (uint32_t r = 0; r < rules.size(); ++r) {
+    if (rules[r].mode == PrefilterMode::kPathOnly || !KeywordsPresent(rules[r])) continue;
+    ConfirmRange(r, blob, 0, blob.size(), out);
+  }
+  std::sort(out->begin(), out->end(), [](const Candidate& a, const Candidate& b) {
+    return a.start != b.start ? a.start < b.start : a.rule < b.rule;
+  });
+}
+
+void Matcher::ConfirmRange(uint32_t rule, ByteView blob, size_t from, size_t to,
+                           std::vector<Candidate>* out) {
+  const CompiledRule& cr = db_->rules()[rule];
+  const re2::RE2& re = *cr.re;
+  const int n = 1 + cr.num_groups;
+  re2::StringPiece groups[16];
+  std::vector<re2::StringPiece> big;
+  re2::StringPiece* g = groups;
+  if (n > 16) {
+    big.resize(n);
+    g = big.data();
+  }
+  const re2::StringPiece text(blob.data(), blob.size());
+  size_t pos = from;
+  while (pos <= to) {
+    if (!re.Match(text, pos, to, re2::RE2::UNANCHORED, g, n)) break;
+    const size_t ms = static_cast<size_t>(g[0].data() - blob.data());
+    const size_t me = ms + g[0].size();
+    Candidate c;
+    c.rule = rule;
+    c.start = ms;
+    c.end = me;
+    // The secret: the configured group, else the first non-empty group, else the whole match.
+    re2::StringPiece secret = g[0];
+    if (cr.rule->secret_group > 0) {
+      secret = g[cr.rule->secret_group];
+    } else {
+      for (int k = 1; k < n; ++k)
+        if (!g[k].empty()) {
+          secret = g[k];
+          break;
+        }
+    }
+    if (secret.data() == nullptr) secret = re2::StringPiece(g[0].data(), 0);
+    c.secret_start = static_cast<size_t>(secret.data() - blob.data());
+    c.secret_end = c.secret_start + secret.size();
+    Filter(blob, &c);
+    if (c.drop == DropReason::kNone || options_.keep_dropped) out->push_back(c);
+    pos = me > ms ? me : me + 1;
+  }
+}
+
+void Matcher::Filter(ByteView blob, Candidate* c) const {
+  const CompiledRule& cr = db_->rules()[c->rule];
+  std::string_view secret = c->Secret(blob);
+  c->entropy = ShannonEntropy(secret);
+  if (secret.empty()) {
+    c->drop = DropReason::kEmptySecret;
+    return;
+  }
+  if (cr.rule->entropy > 0 && c->entropy < cr.rule->entropy) {
+    c->drop = DropReason::kEntropy;
+    return;
+  }
+  if (std::string_view why = PlaceholderReason(secret); !why.empty()) {
+    c->drop = DropReason::kPlaceholder;
+    c->drop_detail = why;
+    return;
+  }
+  std::string_view match = c->Match(blob);
+  std::string_view line = LineAround(blob, c->start, c->end);
+  for (const auto& al : cr.allowlists) {
+    if (al.location_dependent) continue;
+    bool any = false;
+    if (ContentCriteria(al, secret, match, line, &any) && any) {
+      c->drop = DropReason::kRuleAllowlist;
+      c->drop_detail = al.src->description;
+      return;
+    }
+  }
+  for (const auto& al : db_->global_allowlists()) {
+    if (al.location_dependent || !Targets(al, c->rule)) continue;
+    bool any = false;
+    if (ContentCriteria(al, secret, match, line, &any) && any) {
+      c->drop = DropReason::kGlobalAllowlist;
+      c->drop_detail = al.src->description;
+      return;
+    }
+  }
+  for (std::string_view marker : kInlineAllowMarkers) {
+    if (line.find(marker) != std::string_view::npos) {
+      c->drop = DropReason::kInlineAllow;
+      return;
+    }
+  }
+}
+
+DropReason LocationDropReason(const RulesDatabase& db, uint32_t rule, std::string_view path,
+                              std::string_view commit, std::string_view secret,
+                              std::string_view match, std::string_view line,
+                              std::string_view* detail) {
+  const CompiledRule& cr = db.rules()[rule];
+  if (cr.path && !RegexSearch(*cr.path, path)) return DropReason::kPath;
+  for (const auto& al : cr.allowlists) {
+    if (al.location_dependent && AllowedAt(al, path, commit, secret, match, line)) {
+      if (detail) *detail = al.src->description;
+      return DropReason::kRuleAllowlist;
+    }
+  }
+  for (const auto& al : db.global_allowlists()) {
+    if (al.location_dependent && Targets(al, rule) &&
+        AllowedAt(al, path, commit, secret, match, line)) {
+      if (detail) *detail = al.src->description;
+      return DropReason::kGlobalAllowlist;
+    }
+  }
+  return DropReason::kNone;
+}
+
+bool PathRuleMatches(const RulesDatabase& db, uint32_t rule, std::string_view path) {
+  const CompiledRule& cr = db.rules()[rule];
+  return cr.path && RegexSearch(*cr.path, path);
+}
+
+}  // namespace leakguard::match

@@ -1,0 +1,112 @@
+// Matcher: finds rule matches in one blob of bytes.
+//
+// `Scan` is the fast path: one Vectorscan pass over the blob reports, for every rule, the end
+// offsets where its regex (or a superset of it) matches, and which keywords occur. RE2 then
+// confirms only around those offsets (a window as wide as the rule's longest possible match) and
+// extracts the secret group. `ScanSimple` is the reference path — RE2 over the whole blob for every
+// rule whose keywords occur — used by tests to check that the fast path finds exactly the same.
+//
+// Each candidate then passes the content filters, in order: empty secret, entropy, placeholder,
+// the rule's allowlists, the global allowlists, an inline allow comment on its line. Filters that
+// depend on where the blob was found (rule `path`, allowlist `paths`/`commits`, ignore files) are
+// applied later, per location, by `LocationDropReason`.
+//
+// Thread-safety: a Matcher is used by one thread at a time (it owns the Vectorscan scratch and
+// reusable buffers); create one per worker over a shared RulesDatabase.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.h"
+#include "match/rules_database.h"
+
+namespace leakguard::match {
+
+enum class DropReason : uint8_t {
+  kNone = 0,
+  kEmptySecret,
+  kEntropy,
+  kPlaceholder,
+  kRuleAllowlist,
+  kGlobalAllowlist,
+  kInlineAllow,
+  kPath,
+  kIgnoreFile,
+};
+std::string_view DropReasonName(DropReason r);
+
+struct Candidate {
+  uint32_t rule = 0;                      // index into RulesDatabase::rules()
+  size_t start = 0, end = 0;              // the whole match, byte offsets in the blob
+  size_t secret_start = 0, secret_end = 0;
+  double entropy = 0;
+  DropReason drop = DropReason::kNone;
+  std::string_view drop_detail;           // static text or text owned by the database
+
+  std::string_view Secret(ByteView blob) const {
+    return blob.substr(secret_start, secret_end - secret_start);
+  }
+  std::string_view Match(ByteView blob) const { return blob.substr(start, end - start); }
+};
+
+// The text of the line(s) holding [start, end), clipped to `clip` bytes either side so a huge
+// single-line file costs bounded work per candidate.
+std::string_view LineAround(ByteView blob, size_t start, size_t end, size_t clip = 4096);
+
+struct MatcherOptions {
+  bool keep_dropped = false;  // --explain: return dropped candidates too, with their reason
+};
+
+class Matcher {
+ public:
+  explicit Matcher(std::shared_ptr<const RulesDatabase> db, MatcherOptions options = {});
+  ~Matcher();
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+
+  // Replaces `*out` with the candidates in `blob`, sorted by (start, rule).
+  // PERF: benchmarked in bench/match_bench.cc
+  void Scan(ByteView blob, std::vector<Candidate>* out);
+  // The reference path (RE2 over the whole blob per rule); same output as Scan.
+  void ScanSimple(ByteView blob, std::vector<Candidate>* out);
+
+  const RulesDatabase& db() const { return *db_; }
+
+ private:
+  struct Hit {
+    uint32_t rule;
+    size_t end;
+  };
+  static int OnMatch(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+                     void* ctx);
+  void ConfirmRange(uint32_t rule, ByteView blob, size_t from, size_t to,
+                    std::vector<Candidate>* out);
+  void Filter(ByteView blob, Candidate* c) const;
+  bool KeywordsPresent(const CompiledRule& cr) const;
+
+  std::shared_ptr<const RulesDatabase> db_;
+  MatcherOptions options_;
+  void* scratch_ = nullptr;  // hs_scratch_t*
+  std::vector<Hit> hits_;
+  std::vector<uint32_t> hit_counts_;
+  std::vector<uint8_t> keyword_hit_;
+  std::vector<uint8_t> whole_blob_;
+  std::string lower_;  // ScanSimple's lower-cased blob
+};
+
+// Decides the location-dependent filters for a candidate found at `path` (and `commit`, empty
+// outside git): the rule's `path`, allowlists with paths/commits. `secret`, `match` and `line`
+// are the candidate's texts (for the content criteria of AND allowlists).
+DropReason LocationDropReason(const RulesDatabase& db, uint32_t rule, std::string_view path,
+                              std::string_view commit, std::string_view secret,
+                              std::string_view match, std::string_view line,
+                              std::string_view* detail = nullptr);
+
+// Whether a path-only rule (a rule with `path` and no `regex`) fires for `path`.
+bool PathRuleMatches(const RulesDatabase& db, uint32_t rule, std::string_view path);
+
+}  // namespace leakguard::match

@@ -1,0 +1,72 @@
+#include "match/placeholder.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdint>
+#include <cstring>
+
+namespace leakguard::match {
+namespace {
+
+// Case-insensitive substring test; `needle` is lower-case ASCII.
+bool ContainsLower(std::string_view hay, std::string_view needle) {
+  if (needle.size() > hay.size()) return false;
+  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    size_t k = 0;
+    while (k < needle.size()) {
+      char c = hay[i + k];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      if (c != needle[k]) break;
+      ++k;
+    }
+    if (k == needle.size()) return true;
+  }
+  return false;
+}
+
+// Words that mark a value as a stand-in. Chosen so that none is likely inside a random token:
+// the shortest (5 letters) occurs in a random 40-char base62 string with probability < 1e-6.
+constexpr std::array<std::string_view, 22> kMarkers = {
+    "example",  "placeholder", "your_",    "your-",   "yourapi", "yourkey",  "yoursecret",
+    "yourtoken", "changeme",   "change_me", "change-me", "redacted", "replace_me", "replaceme",
+    "insert_",  "_here",       "dummy",    "notreal", "not_real", "not-a-real", "xxxxx",
+    "*****"};
+
+}  // namespace
+
+std::string_view PlaceholderReason(std::string_view s) {
+  if (s.empty()) return "empty value";
+  // Templating and variable references: ${VAR}, $(cmd), {{ var }}, %(name)s, <token>, [secret].
+  if (s.find("${") != s.npos || s.find("$(") != s.npos || s.find("{{") != s.npos ||
+      s.find("%(") != s.npos || s.find("#{") != s.npos)
+    return "template or variable reference";
+  if ((s.front() == '<' && s.back() == '>') || (s.front() == '[' && s.back() == ']') ||
+      (s.front() == '{' && s.back() == '}' && s.size() < 64 && s.find('"') == s.npos))
+    return "bracketed placeholder";
+  if (s.front() == '$' && s.size() > 1 &&
+      (std::isalpha(static_cast<unsigned char>(s[1])) || s[1] == '_')) {
+    bool ident = true;
+    for (char c : s.substr(1)) ident &= std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    if (ident) return "variable reference";
+  }
+  for (std::string_view m : kMarkers)
+    if (ContainsLower(s, m)) return "placeholder word";
+  // One character making most of the value: ghp_xxxxxxxx…, 0000000000, ************.
+  if (s.size() >= 8) {
+    std::array<uint32_t, 256> counts{};
+    uint32_t best = 0;
+    for (unsigned char c : s) best = std::max(best, ++counts[c]);
+    if (best * 10 >= s.size() * 6) return "repeated character";
+  }
+  // Runs counting up: 1234567890, abcdefghijkl.
+  size_t run = 1, best_run = 1;
+  for (size_t i = 1; i < s.size(); ++i) {
+    run = (s[i] == s[i - 1] + 1) ? run + 1 : 1;
+    best_run = std::max(best_run, run);
+  }
+  if (best_run >= 10) return "sequential characters";
+  return {};
+}
+
+}  // namespace leakguard::match

@@ -1,0 +1,309 @@
+// Building the scan database.
+//
+// Every rule's regex goes into one Vectorscan (Hyperscan) block-mode database, so a blob's bytes
+// are read once for all rules. Vectorscan and RE2 accept nearly the same syntax, but not quite:
+// Vectorscan rejects some constructs and some patterns are too large for it. We therefore compile
+// all patterns at once and, when the compiler names a failing pattern, demote that pattern one
+// step — exact, then HS_FLAG_PREFILTER (a superset), then out of the database (keywords or every
+// blob) — and try again. Prefilter hits are only candidates: RE2 always has the last word.
+//
+// Keywords (gitleaks semantics: a rule applies only when one of its keywords occurs in the blob,
+// case-insensitively) are caseless single-match literals in the same database, so keyword
+// presence costs no extra pass.
+#include "match/rules_database.h"
+
+#include <fmt/core.h>
+#include <hs/hs.h>
+#include <re2/re2.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "base/hash.h"
+#include "base/log.h"
+
+namespace leakguard::match {
+
+std::string_view PrefilterModeName(PrefilterMode m) {
+  switch (m) {
+    case PrefilterMode::kExact: return "vectorscan";
+    case PrefilterMode::kPrefilter: return "vectorscan-prefilter";
+    case PrefilterMode::kKeywords: return "keywords";
+    case PrefilterMode::kAlways: return "every-blob";
+    case PrefilterMode::kPathOnly: return "path-only";
+  }
+  return "?";
+}
+
+namespace {
+
+std::unique_ptr<re2::RE2> CompileRe2(const std::string& pattern, Status* status,
+                                     std::string_view what) {
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(64 << 20);
+  auto re = std::make_unique<re2::RE2>(pattern, opts);
+  if (!re->ok()) {
+    *status = ParseError(fmt::format("{}: invalid regex: {}", what, re->error()));
+    return nullptr;
+  }
+  return re;
+}
+
+// A literal as a Vectorscan pattern: every non-alphanumeric byte escaped as \xHH.
+std::string EscapeLiteral(std::string_view lit) {
+  std::string out;
+  for (unsigned char c : lit) {
+    if (std::isalnum(c)) out += static_cast<char>(c);
+    else out += fmt::format("\\x{:02x}", c);
+  }
+  return out;
+}
+
+Status CompileAllowlist(const rules::Allowlist& al, std::string_view what, CompiledAllowlist* out) {
+  out->src = &al;
+  Status st;
+  for (const auto& r : al.regexes) {
+    out->regexes.push_back(CompileRe2(r, &st, what));
+    if (!st.ok()) return st;
+  }
+  for (const auto& p : al.paths) {
+    out->paths.push_back(CompileRe2(p, &st, what));
+    if (!st.ok()) return st;
+  }
+  out->location_dependent = !al.paths.empty() || !al.commits.empty();
+  return Status::Ok();
+}
+
+size_t MaxWidth(const std::string& pattern, unsigned flags) {
+  hs_expr_info_t* info = nullptr;
+  hs_compile_error_t* err = nullptr;
+  size_t width = SIZE_MAX;
+  if (hs_expression_info(pattern.c_str(), flags, &info, &err) == HS_SUCCESS) {
+    if (info->max_width != UINT_MAX) width = info->max_width;
+    free(info);
+  } else {
+    hs_free_compile_error(err);
+  }
+  return width;
+}
+
+// ---- The compiled-database cache -------------------------------------------------------------
+// Compiling a few hundred regexes takes Vectorscan seconds; loading a serialized database takes
+// milliseconds. The cache key covers everything the result depends on: the patterns and flags in
+// order, the keywords, the Vectorscan version and this CPU's platform features. The file records
+// the final prefilter mode of every rule (after demotions) followed by the serialized database.
+// Files are written to a temporary name and renamed, so a crash never leaves a torn entry; any
+// entry that fails to load is ignored and rebuilt.
+
+std::string CacheDir() {
+  if (const char* off = std::getenv("LEAKGUARD_NO_CACHE"); off && *off) return "";
+  if (const char* d = std::getenv("LEAKGUARD_CACHE_DIR"); d && *d) return d;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/leakguard";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/leakguard";
+  return "";
+}
+
+bool MakeDirs(const std::string& dir) {
+  std::string cur;
+  size_t pos = 0;
+  while (pos != std::string::npos) {
+    pos = dir.find('/', pos + 1);
+    cur = dir.substr(0, pos);
+    if (cur.empty()) continue;
+    if (::mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) return false;
+  }
+  return true;
+}
+
+std::string CacheKey(const std::vector<rules::Rule>& rs, const std::vector<std::string>& keywords) {
+  hs_platform_info_t plat{};
+  hs_populate_platform(&plat);
+  std::string material = fmt::format("leakguard-hs-cache-v1\n{}\n{}:{}\n", hs_version(),
+                                     plat.tune, plat.cpu_features);
+  for (const auto& r : rs) {
+    material += r.regex;
+    material += '\0';
+    material += r.keywords.empty() ? '0' : '1';
+  }
+  for (const auto& k : keywords) {
+    material += k;
+    material += '\0';
+  }
+  return Sha256Hex(material).substr(0, 32);
+}
+
+}  // namespace
+
+RulesDatabase::~RulesDatabase() {
+  if (hs_db_) hs_free_database(static_cast<hs_database_t*>(hs_db_));
+}
+
+Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
+    rules::RuleSet set, std::vector<std::string>* warnings, BuildOptions options) {
+  std::shared_ptr<RulesDatabase> db(new RulesDatabase());
+  db->set_ = std::move(set);
+  const auto& rs = db->set_.rules;
+  db->rules_.resize(rs.size());
+  std::map<std::string, uint32_t> keyword_index;
+
+  for (size_t i = 0; i < rs.size(); ++i) {
+    const rules::Rule& r = rs[i];
+    CompiledRule& cr = db->rules_[i];
+    cr.rule = &r;
+    std::string what = fmt::format("{}:{}: rule '{}'", r.pos.file, r.pos.line, r.id);
+    Status st;
+    if (!r.regex.empty()) {
+      cr.re = CompileRe2(r.regex, &st, what);
+      if (!st.ok()) return Err(st);
+      cr.num_groups = cr.re->NumberOfCapturingGroups();
+      cr.max_width = MaxWidth(r.regex, 0);
+    }
+    if (!r.path.empty()) {
+      cr.path = CompileRe2(r.path, &st, what);
+      if (!st.ok()) return Err(st);
+    }
+    for (const auto& al : r.allowlists) {
+      cr.allowlists.emplace_back();
+      if (auto s = CompileAllowlist(al, what, &cr.allowlists.back()); !s.ok()) return Err(s);
+    }
+    for (const auto& k : r.keywords) {
+      auto [it, inserted] = keyword_index.emplace(k, static_cast<uint32_t>(db->keywords_.size()));
+      if (inserted) db->keywords_.push_back(k);
+      cr.keyword_ids.push_back(it->second);
+    }
+    cr.mode = r.regex.empty() ? PrefilterMode::kPathOnly
+              : options.disable_vectorscan
+                  ? (r.keywords.empty() ? PrefilterMode::kAlways : PrefilterMode::kKeywords)
+                  : PrefilterMode::kExact;
+  }
+  for (const auto& al : db->set_.allowlists) {
+    db->global_.emplace_back();
+    if (auto s = CompileAllowlist(al, "global allowlist", &db->global_.back()); !s.ok())
+      return Err(s);
+    for (const auto& id : al.target_rules) {
+      bool found = false;
+      for (size_t i = 0; i < rs.size(); ++i)
+        if (rs[i].id == id) {
+          db->global_.back().target_rules.push_back(i);
+          found = true;
+        }
+      if (!found && warnings)
+        warnings->push_back(fmt::format("global allowlist: targetRules names unknown rule '{}'", id));
+    }
+  }
+
+  const std::string cache_dir = options.disable_vectorscan ? "" : CacheDir();
+  const std::string cache_file =
+      cache_dir.empty() ? "" : cache_dir + "/hs-" + CacheKey(rs, db->keywords_) + ".db";
+  bool from_cache = false;
+  if (!cache_file.empty()) {
+    std::ifstream in(cache_file, std::ios::binary);
+    std::stringstream ss;
+    if (in) ss << in.rdbuf();
+    std::string data = ss.str();
+    if (data.size() > rs.size()) {
+      bool modes_ok = true;
+      for (size_t i = 0; i < rs.size(); ++i) {
+        auto m = static_cast<PrefilterMode>(data[i]);
+        if (m > PrefilterMode::kPathOnly) modes_ok = false;
+        else db->rules_[i].mode = m;
+      }
+      hs_database_t* hs = nullptr;
+      if (modes_ok && hs_deserialize_database(data.data() + rs.size(), data.size() - rs.size(),
+                                              &hs) == HS_SUCCESS) {
+        db->hs_db_ = hs;
+        from_cache = true;
+      } else {
+        for (size_t i = 0; i < rs.size(); ++i)
+          db->rules_[i].mode = rs[i].regex.empty() ? PrefilterMode::kPathOnly : PrefilterMode::kExact;
+      }
+    }
+  }
+
+  // Compile; demote the pattern the compiler names until the whole set compiles.
+  while (!from_cache) {
+    std::vector<std::string> patterns;
+    std::vector<unsigned> flags, ids;
+    for (size_t i = 0; i < rs.size(); ++i) {
+      const CompiledRule& cr = db->rules_[i];
+      if (cr.mode != PrefilterMode::kExact && cr.mode != PrefilterMode::kPrefilter) continue;
+      patterns.push_back(rs[i].regex);
+      flags.push_back(cr.mode == PrefilterMode::kPrefilter ? HS_FLAG_PREFILTER : 0u);
+      ids.push_back(static_cast<unsigned>(i));
+    }
+    if (options.disable_vectorscan) break;
+    // Keywords ride along so one pass also tells which keywords occur in the blob.
+    for (size_t k = 0; k < db->keywords_.size(); ++k) {
+      patterns.push_back(EscapeLiteral(db->keywords_[k]));
+      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+      ids.push_back(static_cast<unsigned>(rs.size() + k));
+    }
+    if (patterns.empty()) break;
+    std::vector<const char*> cps;
+    for (auto& p : patterns) cps.push_back(p.c_str());
+    hs_database_t* hs = nullptr;
+    hs_compile_error_t* err = nullptr;
+    hs_error_t rc = hs_compile_multi(cps.data(), flags.data(), ids.data(),
+                                     static_cast<unsigned>(cps.size()), HS_MODE_BLOCK, nullptr,
+                                     &hs, &err);
+    if (rc == HS_SUCCESS) {
+      db->hs_db_ = hs;
+      if (!cache_file.empty() && MakeDirs(cache_dir)) {
+        char* bytes = nullptr;
+        size_t len = 0;
+        if (hs_serialize_database(hs, &bytes, &len) == HS_SUCCESS) {
+          std::string tmp = fmt::format("{}.tmp.{}", cache_file, ::getpid());
+          int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+          if (fd >= 0) {
+            std::string header;
+            for (const auto& cr : db->rules_) header += static_cast<char>(cr.mode);
+            bool ok = ::write(fd, header.data(), header.size()) == static_cast<ssize_t>(header.size()) &&
+                      ::write(fd, bytes, len) == static_cast<ssize_t>(len);
+            ok = ::close(fd) == 0 && ok;
+            if (!ok || ::rename(tmp.c_str(), cache_file.c_str()) != 0) ::unlink(tmp.c_str());
+          }
+          free(bytes);
+        }
+      }
+      break;
+    }
+    int bad = err->expression;
+    std::string message = err->message;
+    hs_free_compile_error(err);
+    if (bad < 0 || static_cast<unsigned>(bad) >= ids.size() || ids[bad] >= rs.size())
+      return Err(Internal(fmt::format("vectorscan could not compile the rule set: {}", message)));
+    CompiledRule& cr = db->rules_[ids[bad]];
+    const rules::Rule& r = rs[ids[bad]];
+    if (cr.mode == PrefilterMode::kExact) {
+      cr.mode = PrefilterMode::kPrefilter;
+      Debug("rule '{}': vectorscan: {}; using prefilter mode", r.id, message);
+    } else {
+      cr.mode = r.keywords.empty() ? PrefilterMode::kAlways : PrefilterMode::kKeywords;
+      if (warnings)
+        warnings->push_back(fmt::format(
+            "{}:{}: rule '{}': the regex cannot be prefiltered ({}); it runs on {}", r.pos.file,
+            r.pos.line, r.id, message,
+            r.keywords.empty() ? "every file (slow: add keywords)" : "files with its keywords"));
+    }
+  }
+  for (size_t i = 0; i < rs.size(); ++i) {
+    switch (db->rules_[i].mode) {
+      case PrefilterMode::kAlways: db->always_.push_back(static_cast<uint32_t>(i)); break;
+      case PrefilterMode::kKeywords: db->keyword_only_.push_back(static_cast<uint32_t>(i)); break;
+      case PrefilterMode::kPathOnly: db->path_only_.push_back(static_cast<uint32_t>(i)); break;
+      default: break;
+    }
+  }
+  return std::shared_ptr<const RulesDatabase>(std::move(db));
+}
+
+}  // namespace leakguard::match

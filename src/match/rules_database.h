@@ -1,0 +1,97 @@
+// RulesDatabase: a RuleSet compiled for scanning — one Vectorscan database holding every rule's
+// regex (exactly, or in prefilter mode when Vectorscan cannot take it exactly) and every keyword
+// as a caseless literal, plus one RE2 per rule that confirms candidates and extracts the secret.
+//
+// No rule is ever dropped: a regex Vectorscan rejects even as a prefilter runs under RE2 on every
+// blob that contains one of its keywords, or on every blob when it has none (a warning says so).
+//
+// Build once, then share read-only (`std::shared_ptr<const RulesDatabase>`) between threads; each
+// thread scans through its own `Matcher` (matcher.h).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "rules/rule.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace leakguard::match {
+
+// How a rule is prefiltered.
+enum class PrefilterMode {
+  kExact,      // Vectorscan reports the regex's exact end offsets
+  kPrefilter,  // Vectorscan reports a superset (HS_FLAG_PREFILTER)
+  kKeywords,   // no Vectorscan pattern: RE2 over the whole blob when a keyword is present
+  kAlways,     // no pattern and no keywords: RE2 over every blob
+  kPathOnly,   // no regex: the rule matches file paths only
+};
+
+std::string_view PrefilterModeName(PrefilterMode m);
+
+struct CompiledAllowlist {
+  const rules::Allowlist* src = nullptr;
+  std::vector<std::unique_ptr<re2::RE2>> regexes;
+  std::vector<std::unique_ptr<re2::RE2>> paths;
+  std::vector<size_t> target_rules;  // global allowlists: rule indexes (empty = all)
+  bool location_dependent = false;   // has paths or commits: decided per location
+};
+
+struct CompiledRule {
+  const rules::Rule* rule = nullptr;
+  std::unique_ptr<re2::RE2> re;    // null for path-only rules
+  std::unique_ptr<re2::RE2> path;  // null when the rule applies to every path
+  std::vector<CompiledAllowlist> allowlists;
+  std::vector<uint32_t> keyword_ids;  // indexes into RulesDatabase::keywords()
+  PrefilterMode mode = PrefilterMode::kAlways;
+  size_t max_width = 0;  // longest possible match in bytes; SIZE_MAX when unbounded
+  int num_groups = 0;
+};
+
+struct BuildOptions {
+  // For tests: compile nothing into Vectorscan, so every rule takes the keyword/always path.
+  bool disable_vectorscan = false;
+};
+
+class RulesDatabase {
+ public:
+  ~RulesDatabase();
+  RulesDatabase(const RulesDatabase&) = delete;
+  RulesDatabase& operator=(const RulesDatabase&) = delete;
+
+  // Compiles `set`. Fails (tier 2) only when a regex does not compile in RE2, which the loader
+  // has already checked for loaded files. `warnings` receives notes on rules that cannot be
+  // prefiltered.
+  static Result<std::shared_ptr<const RulesDatabase>> Build(rules::RuleSet set,
+                                                            std::vector<std::string>* warnings,
+                                                            BuildOptions options = {});
+
+  const rules::RuleSet& rule_set() const { return set_; }
+  const std::vector<CompiledRule>& rules() const { return rules_; }
+  const std::vector<CompiledAllowlist>& global_allowlists() const { return global_; }
+  const std::vector<std::string>& keywords() const { return keywords_; }
+  // Rules that must run on every blob (kAlways) and on keyword presence (kKeywords).
+  const std::vector<uint32_t>& always_rules() const { return always_; }
+  const std::vector<uint32_t>& keyword_rules() const { return keyword_only_; }
+  const std::vector<uint32_t>& path_rules() const { return path_only_; }
+
+  // Opaque Vectorscan handles (hs_database_t*), null when nothing was compiled.
+  void* hs_database() const { return hs_db_; }
+  uint32_t hs_rule_count() const { return static_cast<uint32_t>(rules_.size()); }
+
+ private:
+  RulesDatabase() = default;
+
+  rules::RuleSet set_;
+  std::vector<CompiledRule> rules_;
+  std::vector<CompiledAllowlist> global_;
+  std::vector<std::string> keywords_;
+  std::vector<uint32_t> always_, keyword_only_, path_only_;
+  void* hs_db_ = nullptr;
+};
+
+}  // namespace leakguard::match

@@ -1,0 +1,114 @@
+// CSV reporter: RFC 4180 (CRLF line ends, fields quoted when they hold a comma, quote, CR or LF,
+// quotes doubled), one header row, one row per finding.
+//
+// Spreadsheets evaluate a cell that starts with = + - @ (and, in some, tab or CR) as a formula,
+// and the cells here hold text from scanned files and commit metadata, so such a value is
+// prefixed with a single quote (the OWASP "CSV injection" advice). In --explain mode two extra
+// columns, dropped_by and drop_detail, are appended.
+#include <fmt/format.h>
+
+#include <ostream>
+#include <string>
+#include <utility>
+
+#include "report/formats.h"
+
+namespace leakguard::report::internal {
+namespace {
+
+constexpr std::string_view kHeader =
+    "rule_id,description,file,line,column,end_line,end_column,secret,match,entropy,fingerprint,"
+    "tags,commit,author,email,date,message";
+constexpr std::string_view kEol = "\r\n";
+
+class CsvReporter final : public Reporter {
+ public:
+  explicit CsvReporter(ReportOptions options) : options_(std::move(options)) {}
+
+  Status Write(const std::vector<findings::Finding>& all, const Summary& /*summary*/,
+               std::ostream& out) override {
+    std::string buf(kHeader);
+    if (options_.explain) buf += ",dropped_by,drop_detail";
+    buf += kEol;
+    for (const findings::Finding& f : all) {
+      std::string tags;
+      for (const std::string& t : f.tags) {
+        if (!tags.empty()) tags += ';';
+        tags += t;
+      }
+      const std::string fields[] = {
+          CsvField(f.rule_id),
+          CsvField(f.description),
+          CsvField(f.file),
+          fmt::to_string(f.line),
+          fmt::to_string(f.column),
+          fmt::to_string(f.end_line),
+          fmt::to_string(f.end_column),
+          CsvField(f.secret),
+          CsvField(f.match),
+          fmt::format("{:.2f}", f.entropy),
+          CsvField(f.fingerprint),
+          CsvField(tags),
+          CsvField(f.commit),
+          CsvField(f.author),
+          CsvField(f.email),
+          CsvField(f.date),
+          CsvField(f.message),
+      };
+      for (size_t i = 0; i < std::size(fields); ++i) {
+        if (i > 0) buf += ',';
+        buf += fields[i];
+      }
+      if (options_.explain) {
+        buf += ',';
+        buf += CsvField(f.dropped_by);
+        buf += ',';
+        buf += CsvField(f.drop_detail);
+      }
+      buf += kEol;
+    }
+    out << buf;
+    out.flush();
+    if (!out) return IoError("writing csv report failed");
+    return Status::Ok();
+  }
+
+ private:
+  ReportOptions options_;
+};
+
+}  // namespace
+
+std::string CsvField(std::string_view value) {
+  std::string v;
+  v.reserve(value.size() + 3);
+  if (!value.empty()) {
+    switch (value.front()) {
+      case '=':
+      case '+':
+      case '-':
+      case '@':
+      case '\t':
+      case '\r':
+        v += '\'';
+        break;
+      default:
+        break;
+    }
+  }
+  v.append(value);
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string quoted = "\"";
+  for (char c : v) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  quoted += '"';
+  return quoted;
+}
+
+std::unique_ptr<Reporter> MakeCsvReporter(ReportOptions options) {
+  return std::make_unique<CsvReporter>(std::move(options));
+}
+
+}  // namespace leakguard::report::internal

@@ -1,0 +1,84 @@
+#include "report/reporter.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <utility>
+
+#include "report/formats.h"
+
+namespace leakguard::report {
+namespace {
+
+// 1204 -> "1,204". Locale-independent on purpose: the summary must read the same everywhere.
+std::string WithCommas(uint64_t n) {
+  std::string digits = fmt::to_string(n);
+  std::string out;
+  out.reserve(digits.size() + digits.size() / 3);
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string Counted(uint64_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", WithCommas(n), n == 1 ? one : many);
+}
+
+}  // namespace
+
+Result<Format> ParseFormat(std::string_view name) {
+  static constexpr std::pair<std::string_view, Format> kFormats[] = {
+      {"text", Format::kText},   {"json", Format::kJson}, {"jsonl", Format::kJsonl},
+      {"sarif", Format::kSarif}, {"csv", Format::kCsv},
+  };
+  for (const auto& [n, f] : kFormats)
+    if (n == name) return f;
+  return Err(InvalidArgument(
+      fmt::format("unknown report format '{}' (expected text, json, jsonl, sarif or csv)", name)));
+}
+
+std::unique_ptr<Reporter> MakeReporter(Format format, ReportOptions options) {
+  switch (format) {
+    case Format::kText:
+      return internal::MakeTextReporter(std::move(options));
+    case Format::kJson:
+      return internal::MakeJsonReporter(std::move(options));
+    case Format::kJsonl:
+      return internal::MakeJsonlReporter(std::move(options));
+    case Format::kSarif:
+      return internal::MakeSarifReporter(std::move(options));
+    case Format::kCsv:
+      return internal::MakeCsvReporter(std::move(options));
+  }
+  return nullptr;  // unreachable: every enumerator is handled above
+}
+
+std::string HumanBytes(uint64_t bytes) {
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  static constexpr std::string_view kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double v = static_cast<double>(bytes);
+  size_t unit = 0;
+  v /= 1024;
+  // Move up a unit when one decimal would round to 1024 ("1024.0 KiB" reads as a bug).
+  while (unit + 1 < std::size(kUnits) && v >= 1023.95) {
+    v /= 1024;
+    ++unit;
+  }
+  return fmt::format("{:.1f} {}", v, kUnits[unit]);
+}
+
+std::string SummaryLine(const Summary& s) {
+  double secs = std::isfinite(s.seconds) && s.seconds > 0 ? s.seconds : 0.0;
+  std::string line =
+      fmt::format("scanned {} ({}) in {:.2f}s: {}; skipped {} binary, {} too large, {} unreadable",
+                  Counted(s.files_scanned, "file", "files"), HumanBytes(s.bytes_scanned), secs,
+                  Counted(s.findings, "finding", "findings"), WithCommas(s.skipped_binary),
+                  WithCommas(s.skipped_too_large), WithCommas(s.skipped_unreadable));
+  if (s.skipped_other > 0) line += fmt::format(", {} other", WithCommas(s.skipped_other));
+  if (s.suppressed > 0) line += fmt::format("; {} suppressed", WithCommas(s.suppressed));
+  return line;
+}
+
+}  // namespace leakguard::report

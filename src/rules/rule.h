@@ -1,0 +1,72 @@
+// The rule model: what one detection rule says, in the terms of the gitleaks/Betterleaks TOML
+// format that leakguard reads (see docs/rule-format.md for the field-by-field mapping).
+//
+// A `RuleSet` is plain data: loading (loader.h) fills it, the matcher (match/) compiles it. It is
+// immutable once loaded and may be shared by any number of threads.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace leakguard::rules {
+
+// What an allowlist's `regexes` are matched against.
+enum class RegexTarget { kSecret, kMatch, kLine };
+// How an allowlist's criteria combine: OR = any criterion allows; AND = all given criteria must.
+enum class Condition { kOr, kAnd };
+
+struct Allowlist {
+  std::string description;
+  Condition condition = Condition::kOr;
+  RegexTarget regex_target = RegexTarget::kSecret;
+  std::vector<std::string> regexes;       // RE2 syntax
+  std::vector<std::string> paths;         // RE2 syntax, matched against the file path
+  std::vector<std::string> stopwords;     // case-insensitive substrings of the secret
+  std::vector<std::string> commits;       // commit ids (full or abbreviated)
+  std::vector<std::string> target_rules;  // global allowlists only: empty = every rule
+
+  bool HasContentCriteria() const { return !regexes.empty() || !stopwords.empty(); }
+  bool HasLocationCriteria() const { return !paths.empty() || !commits.empty(); }
+  bool Empty() const { return !HasContentCriteria() && !HasLocationCriteria(); }
+};
+
+// Where something was defined, for error messages.
+struct SourcePos {
+  std::string file;  // "<built-in>" for the embedded default rules
+  int line = 0;
+};
+
+struct Rule {
+  std::string id;
+  std::string description;
+  std::string regex;  // RE2 syntax; empty for a path-only rule
+  std::string path;   // RE2 syntax; empty = any path
+  int secret_group = 0;  // 0 = first non-empty capture group, else the whole match
+  double entropy = 0;    // minimum Shannon entropy of the secret; 0 = no check
+  std::vector<std::string> keywords;  // lower-cased; empty = no keyword requirement
+  std::vector<std::string> tags;
+  std::vector<Allowlist> allowlists;
+  SourcePos pos;
+
+  bool PathOnly() const { return regex.empty(); }
+  bool HasTag(std::string_view tag) const {
+    for (const auto& t : tags)
+      if (t == tag) return true;
+    return false;
+  }
+};
+
+struct RuleSet {
+  std::vector<Rule> rules;
+  std::vector<Allowlist> allowlists;  // global
+  std::string title;
+  std::vector<std::string> sources;   // files the set was loaded from, in order
+
+  const Rule* Find(std::string_view id) const {
+    for (const auto& r : rules)
+      if (r.id == id) return &r;
+    return nullptr;
+  }
+};
+
+}  // namespace leakguard::rules

@@ -1,0 +1,239 @@
+#include "scan/scanner.h"
+
+#include <fmt/core.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "base/log.h"
+#include "match/matcher.h"
+
+namespace leakguard::scan {
+namespace {
+
+using findings::Finding;
+using match::Candidate;
+using match::DropReason;
+
+// A bounded multi-producer/multi-consumer queue of work items.
+class ItemQueue {
+ public:
+  explicit ItemQueue(size_t capacity) : capacity_(capacity) {}
+  void Push(input::Item&& item) {
+    std::unique_lock lock(mu_);
+    not_full_.wait(lock, [&] { return items_.size() < capacity_; });
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+  }
+  bool Pop(input::Item* item) {
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
+    if (items_.empty()) return false;
+    *item = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<input::Item> items_;
+  size_t capacity_;
+  bool closed_ = false;
+};
+
+bool IsGeneric(const match::RulesDatabase& db, uint32_t rule) {
+  return db.rules()[rule].rule->HasTag("generic");
+}
+
+Finding MakeFinding(const match::RulesDatabase& db, uint32_t rule, const input::Provenance& prov) {
+  const rules::Rule& r = *db.rules()[rule].rule;
+  Finding f;
+  f.rule_id = r.id;
+  f.description = r.description;
+  f.tags = r.tags;
+  f.file = prov.path;
+  f.rel_path = prov.rel_path;
+  return f;
+}
+
+}  // namespace
+
+void PathFindings(const match::RulesDatabase& db, const input::Provenance& prov,
+                  const ScanOptions& options, std::vector<Finding>* out) {
+  for (uint32_t r : db.path_rules()) {
+    if (!match::PathRuleMatches(db, r, prov.rel_path)) continue;
+    Finding f = MakeFinding(db, r, prov);
+    f.match = "file detected: " + prov.rel_path;
+    std::string_view detail;
+    DropReason why =
+        match::LocationDropReason(db, r, prov.rel_path, "", "", f.match, "", &detail);
+    // LocationDropReason checks the rule's path too, which matched; only allowlists remain.
+    findings::ComputeIds(&f);
+    if (why == DropReason::kNone && options.ignore && options.ignore->Suppresses(f))
+      why = DropReason::kIgnoreFile;
+    if (why != DropReason::kNone) {
+      if (!options.explain) continue;
+      f.dropped_by = match::DropReasonName(why);
+      f.drop_detail = detail;
+    }
+    out->push_back(std::move(f));
+  }
+}
+
+void BuildFindings(const match::RulesDatabase& db, ByteView blob,
+                   const std::vector<Candidate>& candidates, const input::Provenance& prov,
+                   const ScanOptions& options, std::vector<Finding>* out, uint64_t* suppressed) {
+  if (candidates.empty()) return;
+  findings::LineCounter starts(blob), ends(blob);
+  // Spans of secrets found by specific (non-generic) rules, for the generic dedup.
+  std::vector<std::pair<size_t, size_t>> specific;
+  for (const Candidate& c : candidates)
+    if (c.drop == DropReason::kNone && !IsGeneric(db, c.rule))
+      specific.emplace_back(c.secret_start, c.secret_end);
+
+  for (const Candidate& c : candidates) {
+    DropReason why = c.drop;
+    std::string_view detail = c.drop_detail;
+    std::string_view secret = c.Secret(blob);
+    std::string_view match = c.Match(blob);
+    std::string_view line = match::LineAround(blob, c.start, c.end);
+    if (why == DropReason::kNone)
+      why = match::LocationDropReason(db, c.rule, prov.rel_path, "", secret, match, line, &detail);
+    if (why == DropReason::kNone && IsGeneric(db, c.rule)) {
+      for (auto [s, e] : specific)
+        if (s < c.secret_end && c.secret_start < e) {
+          why = DropReason::kRuleAllowlist;
+          detail = "covered by a specific rule";
+          break;
+        }
+    }
+    if (why != DropReason::kNone && !options.explain) continue;
+    Finding f = MakeFinding(db, c.rule, prov);
+    starts.Locate(c.secret_start, &f.line, &f.column);
+    ends.Locate(c.secret_end > c.secret_start ? c.secret_end - 1 : c.secret_start, &f.end_line,
+                &f.end_column);
+    f.offset = c.secret_start;
+    f.end_offset = c.secret_end;
+    f.secret = secret;
+    f.match = match;
+    f.line_text = line;
+    f.entropy = c.entropy;
+    findings::ComputeIds(&f);
+    if (why == DropReason::kNone && options.ignore && options.ignore->Suppresses(f)) {
+      why = DropReason::kIgnoreFile;
+      ++*suppressed;
+    } else if (why == DropReason::kInlineAllow) {
+      ++*suppressed;
+    }
+    if (why != DropReason::kNone) {
+      if (!options.explain) continue;
+      f.dropped_by = match::DropReasonName(why);
+      f.drop_detail = detail;
+    }
+    findings::Redact(&f, options.mask);
+    out->push_back(std::move(f));
+  }
+}
+
+Scanner::Scanner(std::shared_ptr<const match::RulesDatabase> db, ScanOptions options)
+    : db_(std::move(db)), options_(options) {}
+
+ScanResult Scanner::Run(input::Source& source) {
+  const auto t0 = std::chrono::steady_clock::now();
+  int threads = options_.threads > 0 ? options_.threads
+                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  struct WorkerState {
+    std::vector<Finding> findings;
+    report::Summary summary;
+  };
+  std::vector<WorkerState> states(static_cast<size_t>(threads));
+  report::Summary enum_summary;
+  ItemQueue queue(static_cast<size_t>(threads) * 64);
+
+  auto count_skip = [](report::Summary* s, input::SkipReason reason) {
+    switch (reason) {
+      case input::SkipReason::kBinary: ++s->skipped_binary; break;
+      case input::SkipReason::kTooLarge: ++s->skipped_too_large; break;
+      case input::SkipReason::kUnreadable: ++s->skipped_unreadable; break;
+      case input::SkipReason::kNotRegular: ++s->skipped_other; break;
+      case input::SkipReason::kNone: break;
+    }
+  };
+
+  auto worker = [&](WorkerState* st) {
+    match::Matcher matcher(db_, match::MatcherOptions{options_.explain});
+    std::string buf;
+    std::vector<Candidate> candidates;
+    input::Item item;
+    while (queue.Pop(&item)) {
+      try {
+        PathFindings(*db_, item.prov, options_, &st->findings);
+        std::string detail;
+        input::SkipReason why = input::ReadItem(item, options_.read, &buf, &detail);
+        if (why != input::SkipReason::kNone) {
+          count_skip(&st->summary, why);
+          if (why == input::SkipReason::kBinary) Debug("{}", detail);
+          else Warn("{}", detail);
+          continue;
+        }
+        if (options_.use_simple_matcher) matcher.ScanSimple(buf, &candidates);
+        else matcher.Scan(buf, &candidates);
+        BuildFindings(*db_, buf, candidates, item.prov, options_, &st->findings,
+                      &st->summary.suppressed);
+        ++st->summary.files_scanned;
+        st->summary.bytes_scanned += buf.size();
+      } catch (const std::exception& e) {
+        ++st->summary.skipped_unreadable;
+        Warn("{}: skipped after an internal error: {}", PrintablePath(item.prov.path), e.what());
+      }
+      // Large buffers are not kept between files: a worker's memory follows its current file.
+      if (buf.capacity() > (64u << 20)) std::string().swap(buf);
+    }
+  };
+
+  std::vector<std::thread> pool;
+  for (int i = 0; i < threads; ++i) pool.emplace_back(worker, &states[static_cast<size_t>(i)]);
+  Status st = source.Enumerate(
+      [&](input::Item&& item) { queue.Push(std::move(item)); },
+      [&](input::SkipReason reason, const std::string& /*path*/, const std::string& detail) {
+        count_skip(&enum_summary, reason);
+        if (!detail.empty()) Warn("{}", detail);
+      });
+  queue.Close();
+  for (auto& t : pool) t.join();
+  if (!st.ok()) Warn("{}", st.message());
+
+  ScanResult result;
+  result.summary = enum_summary;
+  for (auto& ws : states) {
+    auto& s = ws.summary;
+    result.summary.files_scanned += s.files_scanned;
+    result.summary.bytes_scanned += s.bytes_scanned;
+    result.summary.skipped_binary += s.skipped_binary;
+    result.summary.skipped_too_large += s.skipped_too_large;
+    result.summary.skipped_unreadable += s.skipped_unreadable;
+    result.summary.skipped_other += s.skipped_other;
+    result.summary.suppressed += s.suppressed;
+    for (auto& f : ws.findings) result.findings.push_back(std::move(f));
+  }
+  findings::SortFindings(&result.findings);
+  for (const auto& f : result.findings)
+    if (f.dropped_by.empty()) ++result.summary.findings;
+  result.summary.rules = db_->rules().size();
+  result.summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace leakguard::scan

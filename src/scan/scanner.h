@@ -1,0 +1,61 @@
+// The scan pipeline: source -> read -> match -> findings.
+//
+// The calling thread enumerates the source into a bounded queue; `threads` workers each own a
+// Matcher and a read buffer (reused across items, so the hot loop allocates only for findings),
+// read an item, scan its bytes once for all rules, and turn confirmed candidates into findings:
+// line/column, location filters (rule path, allowlist paths), ignore files, and a generic-vs-
+// specific dedup (a generic rule's finding on the same bytes as a specific rule's is dropped).
+// Every finding is redacted before it leaves the pipeline unless `mask.enabled` is false.
+//
+// Skipped inputs are counted by reason; unreadable ones, FIFOs/devices and files over the size
+// limit are also named in a warning. Binary files are counted only (they are common and expected).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "findings/finding.h"
+#include "findings/ignore_file.h"
+#include "input/source.h"
+#include "match/matcher.h"
+#include "match/rules_database.h"
+#include "redact/redact.h"
+#include "report/reporter.h"
+
+namespace leakguard::scan {
+
+struct ScanOptions {
+  int threads = 0;  // 0 = all cores
+  input::ReadOptions read;
+  bool explain = false;  // keep dropped candidates (findings with dropped_by set)
+  redact::MaskPolicy mask;
+  const findings::IgnoreList* ignore = nullptr;
+  bool use_simple_matcher = false;  // the RE2-only reference path (tests, --engine=re2)
+};
+
+struct ScanResult {
+  std::vector<findings::Finding> findings;  // sorted; dropped ones too in explain mode
+  report::Summary summary;
+};
+
+class Scanner {
+ public:
+  Scanner(std::shared_ptr<const match::RulesDatabase> db, ScanOptions options);
+  ScanResult Run(input::Source& source);
+
+ private:
+  std::shared_ptr<const match::RulesDatabase> db_;
+  ScanOptions options_;
+};
+
+// Builds the findings of one blob from its candidates (exposed for other pipelines: git, tests).
+void BuildFindings(const match::RulesDatabase& db, ByteView blob,
+                   const std::vector<match::Candidate>& candidates, const input::Provenance& prov,
+                   const ScanOptions& options, std::vector<findings::Finding>* out,
+                   uint64_t* suppressed);
+
+// Path-only rules (rules with `path` and no `regex`) that fire for `prov`.
+void PathFindings(const match::RulesDatabase& db, const input::Provenance& prov,
+                  const ScanOptions& options, std::vector<findings::Finding>* out);
+
+}  // namespace leakguard::scan
