@@ -1,6 +1,7 @@
 #include "base/log.h"
 
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 
@@ -51,6 +52,15 @@ std::string PrintablePath(std::string_view path) {
     bool ok = len > 0 && i + len <= path.size();
     for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(path[i + k]) >> 6) == 2;
     if (ok && len == 1 && (c < 0x20 || c == 0x7f)) ok = false;
+    if (ok && len > 1) {
+      // Reject what is not UTF-8 (overlong forms, surrogates, > U+10FFFF) and C1 controls
+      // (U+0080..U+009F: U+009B is a terminal CSI).
+      uint32_t cp = c & (0x7f >> len);
+      for (size_t k = 1; k < len; ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(path[i + k]) & 0x3f);
+      static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+      ok = cp >= kMin[len] && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) && cp > 0x9f;
+    }
     if (!ok) {
       out += fmt::format("\\x{:02x}", c);
       ++i;

@@ -59,6 +59,14 @@ void IgnoreList::AddText(std::string_view text, std::string_view origin) {
       }
       continue;
     }
+    // gitleaks' form always ends in ":<rule>:<line>"; anything else could never match.
+    size_t last = line.rfind(':');
+    std::string_view line_field = line.substr(last + 1);
+    if (last == line.find(':') || line_field.empty() ||
+        line_field.find_first_not_of("0123456789") != line_field.npos) {
+      Warn("{}:{}: not a fingerprint, a secret id or path:rule:line; ignored", origin, line_no);
+      continue;
+    }
     gitleaks_.insert(std::string(line));
   }
 }

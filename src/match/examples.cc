@@ -83,6 +83,8 @@ Result<ExampleReport> RunRuleExamples(const RulesDatabase& db, const std::string
         std::string path = (*ex)["path"].value_or(std::string());
         std::optional<std::string> secret = (*ex)["secret"].value<std::string>();
         expect_found ? ++report.positives : ++report.negatives;
+        auto& counts = report.per_rule[rule.id];
+        expect_found ? ++counts.first : ++counts.second;
         Outcome fast = Evaluate(matcher, db, r, text, path, secret ? &*secret : nullptr, false);
         Outcome simple = Evaluate(matcher, db, r, text, path, secret ? &*secret : nullptr, true);
         if (fast.secrets != simple.secrets)

@@ -11,7 +11,9 @@
 // Each example is also checked for agreement between Matcher::Scan and Matcher::ScanSimple.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -31,6 +33,7 @@ struct ExampleReport {
   size_t positives = 0, negatives = 0;
   std::vector<std::string> rules_without_examples;
   std::vector<ExampleFailure> failures;
+  std::map<std::string, std::pair<size_t, size_t>> per_rule;  // id -> (positives, negatives)
 };
 
 // Runs the examples in `dir`/<id>.toml for every rule of `db`. Tier-2 errors: unreadable or

@@ -62,7 +62,8 @@ std::string_view PlaceholderReason(std::string_view s) {
   // Runs counting up: 1234567890, abcdefghijkl.
   size_t run = 1, best_run = 1;
   for (size_t i = 1; i < s.size(); ++i) {
-    run = (s[i] == s[i - 1] + 1) ? run + 1 : 1;
+    const bool next = s[i] == s[i - 1] + 1 || (s[i - 1] == '9' && s[i] == '0');
+    run = next ? run + 1 : 1;
     best_run = std::max(best_run, run);
   }
   if (best_run >= 10) return "sequential characters";

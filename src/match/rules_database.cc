@@ -29,6 +29,7 @@
 
 #include "base/hash.h"
 #include "base/log.h"
+#include "rules/loader.h"
 
 namespace leakguard::match {
 
@@ -45,12 +46,11 @@ std::string_view PrefilterModeName(PrefilterMode m) {
 
 namespace {
 
-std::unique_ptr<re2::RE2> CompileRe2(const std::string& pattern, Status* status,
-                                     std::string_view what) {
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  opts.set_max_mem(64 << 20);
-  auto re = std::make_unique<re2::RE2>(pattern, opts);
+std::shared_ptr<const re2::RE2> CompileRe2(const std::string& pattern, Status* status,
+                                           std::string_view what,
+                                           const rules::CompiledRegex& already = nullptr) {
+  if (already) return already;
+  auto re = std::make_shared<re2::RE2>(pattern, rules::RegexOptions());
   if (!re->ok()) {
     *status = ParseError(fmt::format("{}: invalid regex: {}", what, re->error()));
     return nullptr;
@@ -71,12 +71,14 @@ std::string EscapeLiteral(std::string_view lit) {
 Status CompileAllowlist(const rules::Allowlist& al, std::string_view what, CompiledAllowlist* out) {
   out->src = &al;
   Status st;
-  for (const auto& r : al.regexes) {
-    out->regexes.push_back(CompileRe2(r, &st, what));
+  for (size_t i = 0; i < al.regexes.size(); ++i) {
+    out->regexes.push_back(CompileRe2(
+        al.regexes[i], &st, what, i < al.compiled_regexes.size() ? al.compiled_regexes[i] : nullptr));
     if (!st.ok()) return st;
   }
-  for (const auto& p : al.paths) {
-    out->paths.push_back(CompileRe2(p, &st, what));
+  for (size_t i = 0; i < al.paths.size(); ++i) {
+    out->paths.push_back(CompileRe2(
+        al.paths[i], &st, what, i < al.compiled_paths.size() ? al.compiled_paths[i] : nullptr));
     if (!st.ok()) return st;
   }
   out->location_dependent = !al.paths.empty() || !al.commits.empty();
@@ -162,13 +164,13 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
     std::string what = fmt::format("{}:{}: rule '{}'", r.pos.file, r.pos.line, r.id);
     Status st;
     if (!r.regex.empty()) {
-      cr.re = CompileRe2(r.regex, &st, what);
+      cr.re = CompileRe2(r.regex, &st, what, r.compiled_regex);
       if (!st.ok()) return Err(st);
       cr.num_groups = cr.re->NumberOfCapturingGroups();
       cr.max_width = MaxWidth(r.regex, 0);
     }
     if (!r.path.empty()) {
-      cr.path = CompileRe2(r.path, &st, what);
+      cr.path = CompileRe2(r.path, &st, what, r.compiled_path);
       if (!st.ok()) return Err(st);
     }
     for (const auto& al : r.allowlists) {

@@ -35,16 +35,16 @@ std::string_view PrefilterModeName(PrefilterMode m);
 
 struct CompiledAllowlist {
   const rules::Allowlist* src = nullptr;
-  std::vector<std::unique_ptr<re2::RE2>> regexes;
-  std::vector<std::unique_ptr<re2::RE2>> paths;
+  std::vector<std::shared_ptr<const re2::RE2>> regexes;
+  std::vector<std::shared_ptr<const re2::RE2>> paths;
   std::vector<size_t> target_rules;  // global allowlists: rule indexes (empty = all)
   bool location_dependent = false;   // has paths or commits: decided per location
 };
 
 struct CompiledRule {
   const rules::Rule* rule = nullptr;
-  std::unique_ptr<re2::RE2> re;    // null for path-only rules
-  std::unique_ptr<re2::RE2> path;  // null when the rule applies to every path
+  std::shared_ptr<const re2::RE2> re;    // null for path-only rules
+  std::shared_ptr<const re2::RE2> path;  // null when the rule applies to every path
   std::vector<CompiledAllowlist> allowlists;
   std::vector<uint32_t> keyword_ids;  // indexes into RulesDatabase::keywords()
   PrefilterMode mode = PrefilterMode::kAlways;

@@ -13,6 +13,21 @@
 namespace leakguard::rules {
 namespace {
 
+}  // namespace
+
+RE2::Options RegexOptions() {
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  opts.set_max_mem(64 << 20);
+  // Bytes, not UTF-8: scanned content is arbitrary bytes, and Vectorscan (the prefilter) matches
+  // bytes too. With both engines byte-oriented, `.` and `[^"]` mean one byte in both, so the
+  // prefilter cannot miss what RE2 would match on non-ASCII or invalid UTF-8 input.
+  opts.set_encoding(RE2::Options::EncodingLatin1);
+  return opts;
+}
+
+namespace {
+
 std::string Where(std::string_view file, const toml::node& n) {
   return fmt::format("{}:{}", file, n.source().begin.line);
 }
@@ -90,14 +105,13 @@ class Parser {
   }
 
   Status CheckRegex(const toml::node& n, std::string_view what, std::string_view re,
-                    int* groups = nullptr) {
-    RE2::Options opts;
-    opts.set_log_errors(false);
-    RE2 compiled(re, opts);
-    if (!compiled.ok())
+                    CompiledRegex* out, int* groups = nullptr) {
+    auto compiled = std::make_shared<RE2>(re, RegexOptions());
+    if (!compiled->ok())
       return ParseError(fmt::format("{}: {}: invalid regex: {}", Where(file_, n), what,
-                                    compiled.error()));
-    if (groups) *groups = compiled.NumberOfCapturingGroups();
+                                    compiled->error()));
+    if (groups) *groups = compiled->NumberOfCapturingGroups();
+    *out = std::move(compiled);
     return Status::Ok();
   }
 
@@ -138,12 +152,16 @@ class Parser {
     for (size_t i = 0; i < al->regexes.size(); ++i) {
       al->regexes[i] = NormalizeRegex(al->regexes[i]);
       const toml::node& n = *t.get("regexes")->as_array()->get(i);
-      if (auto s = CheckRegex(n, what, al->regexes[i]); !s.ok()) return s;
+      al->compiled_regexes.emplace_back();
+      if (auto s = CheckRegex(n, what, al->regexes[i], &al->compiled_regexes.back()); !s.ok())
+        return s;
     }
     for (size_t i = 0; i < al->paths.size(); ++i) {
       al->paths[i] = NormalizeRegex(al->paths[i]);
       const toml::node& n = *t.get("paths")->as_array()->get(i);
-      if (auto s = CheckRegex(n, what, al->paths[i]); !s.ok()) return s;
+      al->compiled_paths.emplace_back();
+      if (auto s = CheckRegex(n, what, al->paths[i], &al->compiled_paths.back()); !s.ok())
+        return s;
     }
     for (auto& w : al->stopwords)
       for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -219,7 +237,9 @@ class Parser {
     if (!r->regex.empty()) {
       r->regex = NormalizeRegex(r->regex);
       int groups = 0;
-      if (auto s = CheckRegex(*t.get("regex"), what, r->regex, &groups); !s.ok()) return s;
+      if (auto s = CheckRegex(*t.get("regex"), what, r->regex, &r->compiled_regex, &groups);
+          !s.ok())
+        return s;
       if (r->secret_group > groups)
         return ParseError(fmt::format(
             "{}: {}: secretGroup {} but the regex has only {} capture group{}",
@@ -231,7 +251,7 @@ class Parser {
     }
     if (!r->path.empty()) {
       r->path = NormalizeRegex(r->path);
-      if (auto s = CheckRegex(*t.get("path"), what, r->path); !s.ok()) return s;
+      if (auto s = CheckRegex(*t.get("path"), what, r->path, &r->compiled_path); !s.ok()) return s;
     }
     return ParseAllowlists(t, false, what, &r->allowlists);
   }

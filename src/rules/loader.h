@@ -16,10 +16,15 @@
 #include <string_view>
 #include <vector>
 
+#include <re2/re2.h>
+
 #include "base/status.h"
 #include "rules/rule.h"
 
 namespace leakguard::rules {
+
+// The options every rule and allowlist regex is compiled with (byte semantics; see loader.cc).
+RE2::Options RegexOptions();
 
 struct LoadOptions {
   // Built-in rules are always available for `[extend] useDefault`.
@@ -39,8 +44,5 @@ const RuleSet& DefaultRules();
 
 // The embedded rules/default.toml text.
 std::string_view DefaultRulesToml();
-
-// Checks every regex of a rule set compiles in RE2 and secretGroup is in range.
-Status ValidateRuleSet(const RuleSet& set);
 
 }  // namespace leakguard::rules

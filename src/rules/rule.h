@@ -5,10 +5,19 @@
 // immutable once loaded and may be shared by any number of threads.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
+namespace re2 {
+class RE2;
+}
+
 namespace leakguard::rules {
+
+// A regex compiled by the loader while validating it, kept so it is not compiled twice.
+using CompiledRegex = std::shared_ptr<const re2::RE2>;
 
 // What an allowlist's `regexes` are matched against.
 enum class RegexTarget { kSecret, kMatch, kLine };
@@ -24,6 +33,7 @@ struct Allowlist {
   std::vector<std::string> stopwords;     // case-insensitive substrings of the secret
   std::vector<std::string> commits;       // commit ids (full or abbreviated)
   std::vector<std::string> target_rules;  // global allowlists only: empty = every rule
+  std::vector<CompiledRegex> compiled_regexes, compiled_paths;  // parallel to regexes/paths
 
   bool HasContentCriteria() const { return !regexes.empty() || !stopwords.empty(); }
   bool HasLocationCriteria() const { return !paths.empty() || !commits.empty(); }
@@ -47,6 +57,7 @@ struct Rule {
   std::vector<std::string> tags;
   std::vector<Allowlist> allowlists;
   SourcePos pos;
+  CompiledRegex compiled_regex, compiled_path;  // set by the loader; may be null
 
   bool PathOnly() const { return regex.empty(); }
   bool HasTag(std::string_view tag) const {

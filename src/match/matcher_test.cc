@@ -1,0 +1,290 @@
+#include "match/matcher.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "match/entropy.h"
+#include "match/placeholder.h"
+#include "rules/loader.h"
+
+namespace leakguard::match {
+namespace {
+
+std::shared_ptr<const RulesDatabase> Build(std::string_view toml, bool no_vectorscan = false) {
+  std::vector<std::string> warnings;
+  auto set = rules::LoadConfigText(toml, "test.toml", &warnings);
+  EXPECT_TRUE(set.has_value()) << (set ? "" : set.error().message());
+  BuildOptions bo;
+  bo.disable_vectorscan = no_vectorscan;
+  auto db = RulesDatabase::Build(std::move(*set), &warnings, bo);
+  EXPECT_TRUE(db.has_value());
+  return *db;
+}
+
+struct Found {
+  std::string rule;
+  std::string secret;
+  DropReason drop;
+  bool operator==(const Found&) const = default;
+};
+
+std::vector<Found> ScanText(const RulesDatabase& db, std::string_view text, bool simple = false,
+                       bool keep_dropped = false) {
+  Matcher m(std::shared_ptr<const RulesDatabase>(&db, [](const RulesDatabase*) {}),
+            MatcherOptions{keep_dropped});
+  std::vector<Candidate> out;
+  simple ? m.ScanSimple(text, &out) : m.Scan(text, &out);
+  std::vector<Found> f;
+  for (const auto& c : out)
+    f.push_back({db.rules()[c.rule].rule->id, std::string(c.Secret(text)), c.drop});
+  return f;
+}
+
+std::ostream& operator<<(std::ostream& os, const Found& f) {
+  return os << "{" << f.rule << ", " << f.secret << ", " << DropReasonName(f.drop) << "}";
+}
+
+constexpr std::string_view kTokenRule = R"(
+[[rules]]
+id = "tok"
+regex = '''\b(tok_[a-z0-9]{12})\b'''
+keywords = ["tok_"]
+)";
+
+TEST(Matcher, FindsASecretAndExtractsItsGroup) {
+  auto db = Build(kTokenRule);
+  EXPECT_EQ(ScanText(*db, "x = tok_a1b2c3d4e5f6;"),
+            (std::vector<Found>{{"tok", "tok_a1b2c3d4e5f6", DropReason::kNone}}));
+}
+
+TEST(Matcher, SecretsAtTheVeryStartAndEndOfTheBlob) {
+  auto db = Build(kTokenRule);
+  EXPECT_EQ(ScanText(*db, "tok_a1b2c3d4e5f6").size(), 1u);
+  EXPECT_EQ(ScanText(*db, "tok_a1b2c3d4e5f6 and tok_q1w2e3r4t5y6").size(), 2u);
+}
+
+TEST(Matcher, WordBoundaryUsesTheRealNeighbouringBytes) {
+  auto db = Build(kTokenRule);
+  // The window starts mid-text; \b must still see the 'x' before the token.
+  std::string text(5000, ' ');
+  text += "xtok_a1b2c3d4e5f6 tok_a1b2c3d4e5f6x";
+  EXPECT_TRUE(ScanText(*db, text).empty());
+}
+
+TEST(Matcher, KeywordMustOccurInTheBlob) {
+  auto db = Build(R"(
+[[rules]]
+id = "kw"
+regex = '''[A-Z]{4}_[0-9]{8}'''
+keywords = ["acme"]
+)");
+  EXPECT_TRUE(ScanText(*db, "ABCD_12345678").empty());
+  EXPECT_EQ(ScanText(*db, "ACME: ABCD_12345678").size(), 1u);  // keywords are case-insensitive
+}
+
+TEST(Matcher, SecretGroupDefaultsToTheFirstNonEmptyGroup) {
+  auto db = Build(R"(
+[[rules]]
+id = "groups"
+regex = '''(?:a=(\w{6,})|b=(\w{6,}))'''
+[[rules]]
+id = "explicit"
+regex = '''(c)=(\w{6,})'''
+secretGroup = 2
+[[rules]]
+id = "whole"
+regex = '''d=\w{6,}'''
+)");
+  EXPECT_EQ(ScanText(*db, "b=QWERTY1"), (std::vector<Found>{{"groups", "QWERTY1", DropReason::kNone}}));
+  EXPECT_EQ(ScanText(*db, "c=ZXCVBN2"), (std::vector<Found>{{"explicit", "ZXCVBN2", DropReason::kNone}}));
+  EXPECT_EQ(ScanText(*db, "d=ASDFGH3"), (std::vector<Found>{{"whole", "d=ASDFGH3", DropReason::kNone}}));
+}
+
+TEST(Matcher, FiltersInOrderWithReasons) {
+  auto db = Build(R"(
+[allowlist]
+stopwords = ["globalstop"]
+[[rules]]
+id = "v"
+regex = '''val=([A-Za-z0-9]{8,40})'''
+entropy = 2.5
+  [[rules.allowlists]]
+  regexes = ['''^Fixture''']
+  [[rules.allowlists]]
+  regexTarget = "line"
+  regexes = ['''# test-only''']
+)");
+  struct Case {
+    std::string text;
+    DropReason want;
+  } cases[] = {
+      {"val=Q8w3Lz91Kd7", DropReason::kNone},
+      {"val=aaaaaaaaab", DropReason::kEntropy},
+      {"val=YourTokenHere1", DropReason::kPlaceholder},
+      {"val=Fixture8w3Lz9", DropReason::kRuleAllowlist},
+      {"val=Q8w3Lz91Kd7 # test-only", DropReason::kRuleAllowlist},
+      {"val=Q8globalstop9", DropReason::kGlobalAllowlist},
+      {"val=Q8w3Lz91Kd7 // leakguard:allow", DropReason::kInlineAllow},
+      {"val=Q8w3Lz91Kd7 # gitleaks:allow", DropReason::kInlineAllow},
+      {"val=Q8w3Lz91Kd7 # pragma: allowlist secret", DropReason::kInlineAllow},
+  };
+  for (const auto& c : cases) {
+    auto got = ScanText(*db, c.text, false, true);
+    ASSERT_EQ(got.size(), 1u) << c.text;
+    EXPECT_EQ(got[0].drop, c.want) << c.text << ": " << DropReasonName(got[0].drop);
+    EXPECT_TRUE(ScanText(*db, c.text, false, false).size() == (c.want == DropReason::kNone ? 1u : 0u));
+  }
+}
+
+TEST(Matcher, LocationFiltersRulePathAndAndAllowlists) {
+  auto db = Build(R"(
+[[allowlists]]
+targetRules = ["p"]
+paths = ['''^vendor/''']
+[[rules]]
+id = "p"
+regex = '''pw=([a-z0-9]{10})'''
+path = '''\.(env|ini)$'''
+  [[rules.allowlists]]
+  condition = "AND"
+  paths = ['''^test/''']
+  stopwords = ["fake"]
+)");
+  auto where = [&](std::string_view path, std::string_view secret) {
+    return LocationDropReason(*db, 0, path, "", secret, "", "");
+  };
+  EXPECT_EQ(where("app/.env", "q1w2e3r4t5"), DropReason::kNone);
+  EXPECT_EQ(where("app/main.py", "q1w2e3r4t5"), DropReason::kPath);
+  EXPECT_EQ(where("vendor/x.env", "q1w2e3r4t5"), DropReason::kGlobalAllowlist);
+  EXPECT_EQ(where("test/x.env", "q1w2e3r4t5"), DropReason::kNone);  // AND: path alone is not enough
+  EXPECT_EQ(where("test/x.env", "q1fake3r4t"), DropReason::kRuleAllowlist);
+  EXPECT_EQ(where("src/x.env", "q1fake3r4t"), DropReason::kNone);  // AND: stopword alone neither
+}
+
+TEST(Matcher, RegexVectorscanRejectsFallsBackToKeywordsOrEveryBlob) {
+  std::vector<std::string> warnings;
+  auto set = rules::LoadConfigText(R"(
+[[rules]]
+id = "lazy-kw"
+regex = '''(?U)lazy_[a-z]{4,}'''
+keywords = ["lazy_"]
+[[rules]]
+id = "lazy-always"
+regex = '''(?U)idle_[a-z]{4,}'''
+)",
+                                   "t.toml", &warnings);
+  ASSERT_TRUE(set.has_value());
+  auto db = RulesDatabase::Build(std::move(*set), &warnings);
+  ASSERT_TRUE(db.has_value());
+  EXPECT_EQ((*db)->rules()[0].mode, PrefilterMode::kKeywords);
+  EXPECT_EQ((*db)->rules()[1].mode, PrefilterMode::kAlways);
+  EXPECT_EQ(warnings.size(), 2u);
+  auto found = ScanText(**db, "lazy_abcdef idle_ghijkl");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].secret, "lazy_abcd");  // (?U): non-greedy, exactly as RE2 defines it
+  EXPECT_EQ(found[1].secret, "idle_ghij");
+}
+
+TEST(Matcher, ManyHitsOfOneRuleSwitchToAWholeBlobSearchWithTheSameResult) {
+  auto db = Build(kTokenRule);
+  std::string text;
+  for (int i = 0; i < 2000; ++i) text += "k" + std::to_string(i) + " = tok_a1b2c3d4e5f6\n";
+  auto fast = ScanText(*db, text), simple = ScanText(*db, text, true);
+  EXPECT_EQ(fast.size(), 2000u);
+  EXPECT_EQ(fast, simple);
+}
+
+TEST(Matcher, NonAsciiAndInvalidUtf8AreBytes) {
+  auto db = Build(R"toml(
+[[rules]]
+id = "q"
+regex = '''secret="([^"]{8,12})"'''
+keywords = ["secret"]
+)toml");
+  // 6 two-byte characters = 12 bytes: both engines count bytes.
+  std::string utf8 = "secret=\"\xd0\xbf\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c\"";
+  std::string invalid = "secret=\"\xff\xfe\x80q1w2e3r4\"";
+  for (const auto& t : {utf8, invalid}) {
+    EXPECT_EQ(ScanText(*db, t).size(), 1u);
+    EXPECT_EQ(ScanText(*db, t), ScanText(*db, t, true));
+  }
+}
+
+TEST(Matcher, LineAroundClipsHugeLines) {
+  std::string text(100000, 'a');
+  std::string_view line = LineAround(text, 50000, 50010, 100);
+  EXPECT_EQ(line.size(), 210u);
+  EXPECT_EQ(LineAround("one\ntwo x\r\nthree", 4, 7), "two x");
+}
+
+// The fast path must find exactly what the reference path finds, with the built-in rules, on a
+// corpus of every rule example embedded in noise.
+TEST(Matcher, FastPathAgreesWithReferencePathOnAllRuleExamples) {
+  std::vector<std::string> warnings;
+  auto db = RulesDatabase::Build(rules::DefaultRules(), &warnings);
+  ASSERT_TRUE(db.has_value());
+  auto no_vs = RulesDatabase::Build(rules::DefaultRules(), &warnings, {.disable_vectorscan = true});
+  ASSERT_TRUE(no_vs.has_value());
+  std::mt19937 rng(42);
+  const std::string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 _=:\"'\n{}()";
+  std::string corpus;
+  size_t examples = 0;
+  for (const auto& e : std::filesystem::directory_iterator(LEAKGUARD_SOURCE_DIR "/rules/tests")) {
+    toml::table t;
+    try {
+      t = toml::parse_file(e.path().string());
+    } catch (const toml::parse_error&) {
+      ADD_FAILURE() << e.path();
+      continue;
+    }
+    for (const char* kind : {"positive", "negative"}) {
+      if (const toml::array* arr = t[kind].as_array()) {
+        for (const auto& n : *arr) {
+          if (const auto* ex = n.as_table()) {
+            corpus += (*ex)["text"].value_or(std::string());
+            ++examples;
+            std::uniform_int_distribution<int> len(1, 300);
+            int k = len(rng);
+            corpus += '\n';
+            for (int i = 0; i < k; ++i) corpus += alphabet[rng() % alphabet.size()];
+            corpus += '\n';
+          }
+        }
+      }
+    }
+  }
+  ASSERT_GT(examples, 500u);
+  auto fast = ScanText(**db, corpus, false, true);
+  auto simple = ScanText(**db, corpus, true, true);
+  auto keyword_only = ScanText(**no_vs, corpus, false, true);
+  EXPECT_GT(fast.size(), 300u);
+  EXPECT_EQ(fast, simple);
+  EXPECT_EQ(fast, keyword_only);
+}
+
+TEST(Entropy, KnownValues) {
+  EXPECT_DOUBLE_EQ(ShannonEntropy(""), 0);
+  EXPECT_DOUBLE_EQ(ShannonEntropy("aaaa"), 0);
+  EXPECT_DOUBLE_EQ(ShannonEntropy("ab"), 1);
+  EXPECT_DOUBLE_EQ(ShannonEntropy("abcd"), 2);
+}
+
+TEST(Placeholder, RecognisesStandIns) {
+  for (std::string_view s :
+       {"YOUR_API_KEY", "<token>", "${GITHUB_TOKEN}", "{{ secret }}", "%(password)s", "$API_KEY",
+        "xxxxxxxxxxxxxxxx", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "changeme",
+        "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "************",
+        "0000000000000000", "1234567890abcdef", "insert_key_here", "[REDACTED]", "#{secret}"})
+    EXPECT_FALSE(PlaceholderReason(s).empty()) << s;
+  for (std::string_view s : {"ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5", "Q8w3Lz91Kd7",
+                             "hunter2!", "sk_live_51Hx9aQ2eZvKYlo2C8nM3pR7t"})
+    EXPECT_TRUE(PlaceholderReason(s).empty()) << s;
+}
+
+}  // namespace
+}  // namespace leakguard::match

@@ -1,0 +1,165 @@
+#include "scan/scanner.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "input/file_source.h"
+#include "rules/loader.h"
+
+namespace leakguard::scan {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kRules = R"toml(
+[[rules]]
+id = "tok"
+description = "Test token"
+regex = '''\b(tok_[a-z0-9]{12})\b'''
+keywords = ["tok_"]
+tags = ["test"]
+[[rules]]
+id = "generic-value"
+description = "Generic assignment"
+regex = '''(?i)(?:token|secret)\s{0,4}=\s{0,4}"([^"]{8,64})"'''
+keywords = ["token", "secret"]
+tags = ["generic"]
+[[rules]]
+id = "p12"
+description = "PKCS#12 file"
+path = '''\.p12$'''
+tags = ["file"]
+)toml";
+
+class ScannerTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("lg_scanner_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "src");
+    std::vector<std::string> w;
+    auto set = rules::LoadConfigText(kRules, "t.toml", &w);
+    ASSERT_TRUE(set.has_value());
+    auto db = match::RulesDatabase::Build(std::move(*set), &w);
+    ASSERT_TRUE(db.has_value());
+    db_ = *db;
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  void Write(const std::string& rel, std::string_view content) {
+    std::ofstream(root_ / rel, std::ios::binary) << content;
+  }
+  ScanResult Scan(ScanOptions o = {}) {
+    input::FileSource src({root_.string()}, {});
+    return Scanner(db_, o).Run(src);
+  }
+  fs::path root_;
+  std::shared_ptr<const match::RulesDatabase> db_;
+};
+
+TEST_F(ScannerTest, ReportsExactLocationsOnCrlfAndMultibyteLines) {
+  Write("src/a.py", "# h\xc3\xa9llo\r\nx = 1\r\n\xc3\xa9\xc3\xa9 = \"tok_a1b2c3d4e5f6\"\r\n");
+  ScanOptions o;
+  o.mask.enabled = false;
+  auto r = Scan(o);
+  ASSERT_EQ(r.findings.size(), 1u);
+  const auto& f = r.findings[0];
+  EXPECT_EQ(f.rule_id, "tok");
+  EXPECT_EQ(f.rel_path, "src/a.py");
+  EXPECT_EQ(f.file, root_.string() + "/src/a.py");
+  EXPECT_EQ(f.line, 3u);
+  EXPECT_EQ(f.column, 7u);  // two 2-byte characters count as two columns
+  EXPECT_EQ(f.end_line, 3u);
+  EXPECT_EQ(f.end_column, 22u);
+  EXPECT_EQ(f.secret, "tok_a1b2c3d4e5f6");
+  EXPECT_EQ(r.summary.files_scanned, 1u);
+  EXPECT_EQ(r.summary.findings, 1u);
+}
+
+TEST_F(ScannerTest, RedactsByDefault) {
+  Write("a.txt", "tok_a1b2c3d4e5f6\n");
+  auto r = Scan();
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].secret, "tok_****");
+  EXPECT_EQ(r.findings[0].match.find("a1b2c3"), std::string::npos);
+  EXPECT_EQ(r.findings[0].line_text.find("a1b2c3"), std::string::npos);
+}
+
+TEST_F(ScannerTest, GenericFindingOnTheSameBytesAsASpecificOneIsDropped) {
+  Write("a.txt", "token = \"tok_a1b2c3d4e5f6\"\nsecret = \"Zq8Lw3Kd91Xy\"\n");
+  ScanOptions o;
+  o.explain = true;
+  auto r = Scan(o);
+  ASSERT_EQ(r.findings.size(), 3u);
+  EXPECT_EQ(r.summary.findings, 2u);
+  EXPECT_EQ(r.findings[0].rule_id, "generic-value");
+  EXPECT_EQ(r.findings[0].dropped_by, "rule-allowlist");
+  EXPECT_EQ(r.findings[0].drop_detail, "covered by a specific rule");
+  EXPECT_EQ(r.findings[1].rule_id, "tok");
+  EXPECT_EQ(r.findings[2].rule_id, "generic-value");
+  EXPECT_EQ(r.findings[2].line, 2u);
+}
+
+TEST_F(ScannerTest, PathOnlyRuleFiresEvenOnBinaryFiles) {
+  Write("keystore.p12", std::string("\x30\x82\x00\x01", 4));
+  auto r = Scan();
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].rule_id, "p12");
+  EXPECT_EQ(r.findings[0].line, 0u);
+  EXPECT_EQ(r.summary.skipped_binary, 1u);
+}
+
+TEST_F(ScannerTest, IgnoreListSuppressesAndCounts) {
+  Write("a.txt", "tok_a1b2c3d4e5f6\ntok_q1w2e3r4t5y6\n");
+  auto first = Scan();
+  ASSERT_EQ(first.findings.size(), 2u);
+  findings::IgnoreList ignore;
+  ignore.AddText(first.findings[0].fingerprint + "  # reviewed\n", "test");
+  ScanOptions o;
+  o.ignore = &ignore;
+  auto r = Scan(o);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].line, 2u);
+  EXPECT_EQ(r.summary.suppressed, 1u);
+}
+
+TEST_F(ScannerTest, ThreadCountsAndEnginesAgree) {
+  for (int i = 0; i < 60; ++i)
+    Write("f" + std::to_string(i) + ".txt",
+          std::string(static_cast<size_t>(i) * 97, 'x') + "\ntoken = \"tok_a1b2c3d4e5f" +
+              std::to_string(i % 10) + "\"\nsecret=\"K" + std::to_string(i) + "q8Lw3Kd91Xy\"\n");
+  ScanOptions one, many, simple;
+  one.threads = 1;
+  many.threads = 4;
+  simple.threads = 2;
+  simple.use_simple_matcher = true;
+  auto a = Scan(one), b = Scan(many), c = Scan(simple);
+  ASSERT_EQ(a.findings.size(), 120u);
+  ASSERT_EQ(a.findings.size(), b.findings.size());
+  ASSERT_EQ(a.findings.size(), c.findings.size());
+  for (size_t i = 0; i < a.findings.size(); ++i) {
+    EXPECT_EQ(a.findings[i].fingerprint, b.findings[i].fingerprint);
+    EXPECT_EQ(a.findings[i].fingerprint, c.findings[i].fingerprint);
+    EXPECT_EQ(a.findings[i].line, c.findings[i].line);
+  }
+  EXPECT_EQ(a.summary.bytes_scanned, b.summary.bytes_scanned);
+}
+
+TEST_F(ScannerTest, FingerprintsDoNotDependOnWhereTheTreeLives) {
+  Write("a.txt", "tok_a1b2c3d4e5f6\n");
+  auto here = Scan();
+  fs::path other = root_.string() + "_moved";
+  fs::remove_all(other);
+  fs::copy(root_, other, fs::copy_options::recursive);
+  input::FileSource src({other.string()}, {});
+  auto there = Scanner(db_, {}).Run(src);
+  fs::remove_all(other);
+  ASSERT_EQ(here.findings.size(), 1u);
+  ASSERT_EQ(there.findings.size(), 1u);
+  EXPECT_EQ(here.findings[0].fingerprint, there.findings[0].fingerprint);
+}
+
+}  // namespace
+}  // namespace leakguard::scan

@@ -1,0 +1,1194 @@
+// End-to-end tests of the `leakguard` binary: each test builds a small tree in a temporary
+// directory, runs the real executable (LEAKGUARD_BIN) with fork/exec, and checks its exit code,
+// stdout and stderr. A helper enforces a timeout so a hang (a FIFO opened for reading, a symlink
+// loop walked forever) fails the test instead of blocking CTest.
+//
+// The planted secrets are assembled at run time from pieces, so this source file never holds a
+// literal token that a scanner (this one included) would flag.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// ---- Planted secrets ------------------------------------------------------------------------
+
+// A GitHub classic PAT: "ghp_" + 36 base62 characters.
+std::string GithubPat() {
+  return std::string("gh") + "p_" + "aB3dE5fG7hJ9kL1mN2" + "pQ4rS6tU8vW0xYz1A2";
+}
+// A second, different PAT (for tests that need two distinct secrets of one rule).
+std::string GithubPat2() {
+  return std::string("gh") + "p_" + "Zx9Wv8Ut7Sr6Qp5On4" + "Ml3Kj2Ih1Gf0Ed9Cb8";
+}
+// An AWS access key id: "AKIA" + 16 characters of [A-Z2-7].
+std::string AwsKeyId() { return std::string("AK") + "IA" + "QZ7XW3LK" + "P4RTY2NV"; }
+// A token only a custom rule knows: "acme_" + 20 lower-case alphanumerics.
+std::string AcmeToken() { return std::string("ac") + "me_" + "k3j9x0q7w2" + "m5n8b1v4c6"; }
+
+constexpr int kDefaultTimeoutSeconds = 180;
+
+// ---- Running the binary ---------------------------------------------------------------------
+
+struct RunResult {
+  int exit_code = -1;  // the process's exit status, or 128 + signal
+  bool timed_out = false;
+  std::string out, err;
+  std::string Both() const { return out + err; }
+};
+
+struct RunOptions {
+  std::optional<std::string> stdin_data;  // nullopt: stdin is /dev/null
+  std::string cwd;                        // empty: inherit
+  int timeout_seconds = kDefaultTimeoutSeconds;
+};
+
+RunOptions WithStdin(std::string data) {
+  RunOptions o;
+  o.stdin_data = std::move(data);
+  return o;
+}
+RunOptions WithTimeout(int seconds) {
+  RunOptions o;
+  o.timeout_seconds = seconds;
+  return o;
+}
+RunOptions InDir(std::string cwd) {
+  RunOptions o;
+  o.cwd = std::move(cwd);
+  return o;
+}
+
+std::string Describe(const std::vector<std::string>& args, const RunResult& r) {
+  std::string s = "leakguard";
+  for (const auto& a : args) s += " '" + a + "'";
+  s += "\nexit code: " + std::to_string(r.exit_code) + (r.timed_out ? " (timed out)" : "");
+  s += "\n--- stdout ---\n" + r.out.substr(0, 4000);
+  s += "\n--- stderr ---\n" + r.err.substr(0, 4000);
+  return s;
+}
+
+RunResult RunLeakguard(const std::vector<std::string>& args, const RunOptions& opt = {}) {
+  RunResult r;
+  int in_pipe[2], out_pipe[2], err_pipe[2];
+  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0 ||
+      ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    ADD_FAILURE() << "pipe2: " << std::strerror(errno);
+    return r;
+  }
+  std::vector<std::string> argv_s = {LEAKGUARD_BIN};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    ADD_FAILURE() << "fork: " << std::strerror(errno);
+    return r;
+  }
+  if (pid == 0) {
+    if (opt.stdin_data) {
+      ::dup2(in_pipe[0], STDIN_FILENO);
+    } else {
+      int devnull = ::open("/dev/null", O_RDONLY);
+      ::dup2(devnull, STDIN_FILENO);
+    }
+    ::dup2(out_pipe[1], STDOUT_FILENO);
+    ::dup2(err_pipe[1], STDERR_FILENO);
+    if (!opt.cwd.empty() && ::chdir(opt.cwd.c_str()) != 0) ::_exit(126);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(in_pipe[0]);
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  int in_fd = in_pipe[1];
+  if (!opt.stdin_data) {
+    ::close(in_fd);
+    in_fd = -1;
+  } else {
+    ::fcntl(in_fd, F_SETFL, O_NONBLOCK);
+  }
+  size_t in_done = 0;
+  int out_fd = out_pipe[0], err_fd = err_pipe[0];
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(opt.timeout_seconds);
+  char buf[65536];
+  // Writing to a child that exited early must not kill the test with SIGPIPE.
+  struct sigaction ignore_pipe {}, old_pipe {};
+  ignore_pipe.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore_pipe, &old_pipe);
+
+  while (out_fd >= 0 || err_fd >= 0) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
+    if (left <= 0) {
+      r.timed_out = true;
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    if (in_fd >= 0 && in_done == opt.stdin_data->size()) {
+      ::close(in_fd);
+      in_fd = -1;
+    }
+    pollfd fds[3];
+    int n = 0;
+    if (out_fd >= 0) fds[n++] = {out_fd, POLLIN, 0};
+    if (err_fd >= 0) fds[n++] = {err_fd, POLLIN, 0};
+    if (in_fd >= 0) fds[n++] = {in_fd, POLLOUT, 0};
+    int rc = ::poll(fds, static_cast<nfds_t>(n), static_cast<int>(std::min<long long>(left, 1000)));
+    if (rc < 0 && errno != EINTR) break;
+    for (int i = 0; i < n; ++i) {
+      if (!fds[i].revents) continue;
+      if (fds[i].fd == in_fd) {
+        ssize_t w = ::write(in_fd, opt.stdin_data->data() + in_done,
+                            opt.stdin_data->size() - in_done);
+        if (w > 0) {
+          in_done += static_cast<size_t>(w);
+        } else if (w < 0 && errno != EAGAIN && errno != EINTR) {
+          ::close(in_fd);  // EPIPE: the child stopped reading
+          in_fd = -1;
+        }
+        continue;
+      }
+      ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
+      if (got > 0) {
+        (fds[i].fd == out_fd ? r.out : r.err).append(buf, static_cast<size_t>(got));
+      } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+        ::close(fds[i].fd);
+        (fds[i].fd == out_fd ? out_fd : err_fd) = -1;
+      }
+    }
+  }
+  if (in_fd >= 0) ::close(in_fd);
+  if (out_fd >= 0) ::close(out_fd);
+  if (err_fd >= 0) ::close(err_fd);
+  ::sigaction(SIGPIPE, &old_pipe, nullptr);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status)) r.exit_code = 128 + WTERMSIG(status);
+  return r;
+}
+
+// ---- Temporary trees ------------------------------------------------------------------------
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "lg-e2e-XXXXXX").string();
+    char* made = ::mkdtemp(tmpl.data());
+    EXPECT_NE(made, nullptr) << std::strerror(errno);
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    // Restore permissions taken away by a test, so the tree can be removed as non-root.
+    for (auto it = fs::recursive_directory_iterator(path_, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_directory(ec) && !it->is_symlink(ec))
+        fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
+    }
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string operator/(std::string_view rel) const { return path_ + "/" + std::string(rel); }
+
+  // Writes `content` to `rel`, creating parent directories.
+  std::string Write(std::string_view rel, std::string_view content) const {
+    std::string p = *this / rel;
+    fs::create_directories(fs::path(p).parent_path());
+    std::ofstream f(p, std::ios::binary | std::ios::trunc);
+    f.write(content.data(), static_cast<std::streamsize>(content.size()));
+    EXPECT_TRUE(f.good()) << p;
+    return p;
+  }
+
+ private:
+  std::string path_;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+json ParseJson(const std::string& text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(j.is_discarded()) << "not JSON:\n" << text.substr(0, 2000);
+  return j;
+}
+
+// Runs `scan ARGS -f json` and returns the parsed report (null on failure).
+json ScanJson(std::vector<std::string> args, RunResult* r_out = nullptr, const RunOptions& opt = {}) {
+  args.insert(args.begin(), "scan");
+  args.push_back("--format=json");
+  RunResult r = RunLeakguard(args, opt);
+  if (r_out) *r_out = r;
+  EXPECT_FALSE(r.timed_out) << Describe(args, r);
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << Describe(args, r);
+  json j = ParseJson(r.out);
+  if (j.is_discarded() || !j.is_object()) return json();
+  return j;
+}
+
+std::multiset<std::string> RuleIds(const json& report) {
+  std::multiset<std::string> ids;
+  if (report.contains("findings"))
+    for (const auto& f : report["findings"]) ids.insert(f["rule_id"].get<std::string>());
+  return ids;
+}
+
+std::vector<std::string> Fingerprints(const json& report) {
+  std::vector<std::string> out;
+  if (report.contains("findings"))
+    for (const auto& f : report["findings"])
+      out.push_back(f["file"].get<std::string>() + " " + f["rule_id"].get<std::string>() + " " +
+                    f["fingerprint"].get<std::string>());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+uint64_t Skipped(const json& report, const char* why) {
+  return report["summary"]["skipped"][why].get<uint64_t>();
+}
+
+bool Contains(std::string_view hay, std::string_view needle) {
+  return hay.find(needle) != std::string_view::npos;
+}
+
+// A file with both standard secrets, the PAT at line 1 column 10, the key id at line 2.
+std::string TwoSecretsFile() {
+  return "token = \"" + GithubPat() + "\"\naws_key = \"" + AwsKeyId() + "\"\n";
+}
+
+// ---- --help and --version -------------------------------------------------------------------
+
+struct HelpCase {
+  const char* name;
+  std::vector<std::string> args;
+  const char* expect_in_stdout;
+};
+
+class HelpTest : public testing::TestWithParam<HelpCase> {};
+
+TEST_P(HelpTest, ExitsZeroAndPrintsToStdout) {
+  const HelpCase& c = GetParam();
+  RunResult r = RunLeakguard(c.args, WithTimeout(30));
+  EXPECT_EQ(r.exit_code, 0) << Describe(c.args, r);
+  EXPECT_TRUE(Contains(r.out, c.expect_in_stdout)) << Describe(c.args, r);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli, HelpTest,
+    testing::Values(HelpCase{"TopLevelHelp", {"--help"}, "scan"},
+                    HelpCase{"ScanHelp", {"scan", "--help"}, "--max-file-size"},
+                    HelpCase{"Version", {"--version"}, "leakguard "}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
+
+// ---- Exit codes -----------------------------------------------------------------------------
+
+struct ExitCase {
+  const char* name;
+  std::function<void(const TempDir&)> setup;
+  // "{root}" is replaced by the tree's path.
+  std::vector<std::string> args;
+  int exit_code;
+  std::vector<std::string> stderr_has;  // "{root}" replaced too
+};
+
+std::string Expand(std::string s, const TempDir& t) {
+  for (size_t p; (p = s.find("{root}")) != std::string::npos;) s.replace(p, 6, t.path());
+  return s;
+}
+
+void CleanTree(const TempDir& t) {
+  t.Write("README.md", "# nothing to see here\n");
+  t.Write("src/main.c", "int main(void) { return 0; }\n");
+}
+
+void DirtyTree(const TempDir& t) {
+  CleanTree(t);
+  t.Write("config/app.txt", TwoSecretsFile());
+}
+
+class ExitCodeTest : public testing::TestWithParam<ExitCase> {};
+
+TEST_P(ExitCodeTest, ExitsAsDocumented) {
+  const ExitCase& c = GetParam();
+  TempDir t;
+  if (c.setup) c.setup(t);
+  std::vector<std::string> args;
+  for (const auto& a : c.args) args.push_back(Expand(a, t));
+  RunResult r = RunLeakguard(args);
+  ASSERT_FALSE(r.timed_out) << Describe(args, r);
+  EXPECT_EQ(r.exit_code, c.exit_code) << Describe(args, r);
+  for (const auto& want : c.stderr_has)
+    EXPECT_TRUE(Contains(r.err, Expand(want, t))) << "stderr lacks '" << Expand(want, t) << "'\n"
+                                                  << Describe(args, r);
+  if (c.exit_code == 2) {
+    // A run that could not start prints no report.
+    EXPECT_FALSE(Contains(r.out, "Finding:")) << Describe(args, r);
+  }
+}
+
+const char kInvalidTomlConfig[] =
+    "title = \"broken\"\n"
+    "[[rules]]\n"
+    "id = \"x\"\n"
+    "regex = '''abc\n";  // unterminated multi-line literal: error at line 4
+
+const char kInvalidRegexConfig[] =
+    "title = \"bad regex\"\n"
+    "\n"
+    "[[rules]]\n"
+    "id = \"broken-regex-rule\"\n"
+    "regex = '''tok_([a-z]+'''\n";  // line 5
+
+const char kSecretGroupConfig[] =
+    "[[rules]]\n"
+    "id = \"group-rule\"\n"
+    "regex = '''tok_([a-z]+)'''\n"
+    "secretGroup = 3\n";  // line 4
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli, ExitCodeTest,
+    testing::Values(
+        ExitCase{"CleanTreeExitsZero", CleanTree, {"scan", "{root}"}, 0, {}},
+        ExitCase{"FindingsExitOne", DirtyTree, {"scan", "{root}"}, 1, {}},
+        ExitCase{"ExitCodeFlagSevenOnFindings", DirtyTree, {"scan", "--exit-code", "7", "{root}"}, 7, {}},
+        ExitCase{"ExitCodeFlagSevenCleanTreeStillZero", CleanTree,
+                 {"scan", "--exit-code", "7", "{root}"}, 0, {}},
+        ExitCase{"UnknownFlagExitsTwo", CleanTree, {"scan", "--no-such-flag", "{root}"}, 2,
+                 {"--no-such-flag"}},
+        ExitCase{"UnknownSubcommandExitsTwo", nullptr, {"scna"}, 2, {}},
+        ExitCase{"UnknownFormatExitsTwo", CleanTree, {"scan", "--format", "xml", "{root}"}, 2,
+                 {"xml"}},
+        ExitCase{"BadMaxFileSizeExitsTwo", CleanTree, {"scan", "--max-file-size", "12Q", "{root}"},
+                 2, {"--max-file-size"}},
+        ExitCase{"NonexistentPathExitsTwoAndNamesIt", CleanTree,
+                 {"scan", "{root}/does-not-exist"}, 2, {"{root}/does-not-exist"}},
+        ExitCase{"InvalidTomlNamesFileAndLine",
+                 [](const TempDir& tree) {
+                   DirtyTree(tree);
+                   tree.Write("bad.toml", kInvalidTomlConfig);
+                 },
+                 {"scan", "--config", "{root}/bad.toml", "{root}"}, 2, {"{root}/bad.toml:4"}},
+        ExitCase{"InvalidTomlAutoDiscoveredNamesFileAndLine",
+                 [](const TempDir& tree) {
+                   DirtyTree(tree);
+                   tree.Write(".leakguard.toml", kInvalidTomlConfig);
+                 },
+                 {"scan", "{root}"}, 2, {"{root}/.leakguard.toml:4"}},
+        ExitCase{"InvalidRegexNamesFileLineAndRuleId",
+                 [](const TempDir& tree) {
+                   DirtyTree(tree);
+                   tree.Write("bad.toml", kInvalidRegexConfig);
+                 },
+                 {"scan", "-c", "{root}/bad.toml", "{root}"}, 2,
+                 {"{root}/bad.toml:5", "broken-regex-rule", "regex"}},
+        ExitCase{"SecretGroupBeyondGroupsNamesFileLineAndRule",
+                 [](const TempDir& tree) {
+                   DirtyTree(tree);
+                   tree.Write("bad.toml", kSecretGroupConfig);
+                 },
+                 {"scan", "-c", "{root}/bad.toml", "{root}"}, 2,
+                 {"{root}/bad.toml:4", "group-rule", "secretGroup"}},
+        ExitCase{"MissingConfigFileExitsTwo", DirtyTree,
+                 {"scan", "-c", "{root}/nope.toml", "{root}"}, 2, {"{root}/nope.toml"}},
+        ExitCase{"RedactAbove100ExitsTwo", DirtyTree, {"scan", "--redact=150", "{root}"}, 2,
+                 {"--redact", "150"}},
+        ExitCase{"RedactNegativeExitsTwo", DirtyTree, {"scan", "--redact=-1", "{root}"}, 2,
+                 {"--redact"}},
+        ExitCase{"RedactWithNoRedactExitsTwo", DirtyTree,
+                 {"scan", "--redact=50", "--no-redact", "{root}"}, 2,
+                 {"--redact", "--no-redact"}},
+        ExitCase{"StdinNamedTwiceExitsTwo", nullptr, {"scan", "-", "--stdin"}, 2, {"standard input"}},
+        ExitCase{"MissingIgnoreFileExitsTwo", DirtyTree,
+                 {"scan", "--ignore-file", "{root}/missing.ignore", "{root}"}, 2,
+                 {"{root}/missing.ignore"}}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
+
+// ---- Standard input -------------------------------------------------------------------------
+
+class StdinTest : public testing::TestWithParam<const char*> {};
+
+TEST_P(StdinTest, FindsSecretsInPipedInput) {
+  std::vector<std::string> args = {"scan", GetParam(), "--format=json"};
+  RunResult r = RunLeakguard(args, WithStdin("line one\n" + TwoSecretsFile()));
+  ASSERT_EQ(r.exit_code, 1) << Describe(args, r);
+  json j = ParseJson(r.out);
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"github-pat", "aws-access-key-id"}));
+  for (const auto& f : j["findings"]) EXPECT_EQ(f["file"], "-");
+  EXPECT_EQ(j["findings"][0]["line"], 2);
+  EXPECT_EQ(j["findings"][0]["column"], 10);
+}
+
+TEST_P(StdinTest, CleanInputExitsZero) {
+  std::vector<std::string> args = {"scan", GetParam()};
+  RunResult r = RunLeakguard(args, WithStdin(std::string("hello\nworld\n")));
+  EXPECT_EQ(r.exit_code, 0) << Describe(args, r);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cli, StdinTest, testing::Values("-", "--stdin"),
+                         [](const auto& param_info) {
+                           return std::string(param_info.param) == "-" ? "Dash" : "StdinFlag";
+                         });
+
+TEST(StdinAndPaths, BothAreScannedInOneRun) {
+  TempDir t;
+  t.Write("a.txt", "aws = " + AwsKeyId() + "\n");
+  json j = ScanJson({t.path(), "-"}, nullptr, WithStdin("k = " + GithubPat() + "\n"));
+  EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"github-pat", "aws-access-key-id"}));
+}
+
+// ---- Awkward inputs -------------------------------------------------------------------------
+
+TEST(Inputs, UnreadableFile) {
+  TempDir t;
+  std::string p = t.Write("locked.txt", "k = " + GithubPat() + "\n");
+  t.Write("ok.txt", "nothing\n");
+  ASSERT_EQ(::chmod(p.c_str(), 0), 0);
+  RunResult r;
+  json j = ScanJson({t.path()}, &r);
+  ASSERT_TRUE(j.is_object());
+  if (::geteuid() == 0) {
+    // root reads mode-000 files, so the secret is found and nothing is skipped.
+    EXPECT_EQ(r.exit_code, 1) << Describe({}, r);
+    EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"github-pat"}));
+    EXPECT_EQ(Skipped(j, "unreadable"), 0u);
+  } else {
+    EXPECT_EQ(r.exit_code, 0) << Describe({}, r);
+    EXPECT_EQ(Skipped(j, "unreadable"), 1u);
+    EXPECT_TRUE(Contains(r.err, "locked.txt")) << r.err;
+    EXPECT_TRUE(Contains(r.err, "warning")) << r.err;
+  }
+  EXPECT_EQ(j["summary"]["files_scanned"], ::geteuid() == 0 ? 2 : 1);
+}
+
+TEST(Inputs, FifoInTreeDoesNotHangAndIsNamed) {
+  TempDir t;
+  t.Write("a.txt", "k = " + GithubPat() + "\n");
+  ASSERT_EQ(::mkfifo((t / "pipe").c_str(), 0644), 0) << std::strerror(errno);
+  RunResult r;
+  json j = ScanJson({t.path()}, &r, WithTimeout(60));
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 1) << Describe({}, r);
+  EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"github-pat"}));
+  EXPECT_EQ(Skipped(j, "other"), 1u);
+  EXPECT_TRUE(Contains(r.err, "warning")) << r.err;
+  EXPECT_TRUE(Contains(r.err, t / "pipe")) << r.err;
+}
+
+TEST(Inputs, FifoNamedOnTheCommandLineDoesNotHang) {
+  TempDir t;
+  ASSERT_EQ(::mkfifo((t / "pipe").c_str(), 0644), 0) << std::strerror(errno);
+  std::vector<std::string> args = {"scan", t / "pipe"};
+  RunResult r = RunLeakguard(args, WithTimeout(60));
+  ASSERT_FALSE(r.timed_out) << Describe(args, r);
+  EXPECT_EQ(r.exit_code, 0) << Describe(args, r);
+  EXPECT_TRUE(Contains(r.err, t / "pipe")) << Describe(args, r);
+}
+
+TEST(Inputs, UnixSocketInTreeIsSkippedAndNamed) {
+  TempDir t;
+  t.Write("a.txt", "k = " + GithubPat() + "\n");
+  std::string sock_path = t / "sock";
+  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(sock_path.size(), sizeof addr.sun_path);
+  std::memcpy(addr.sun_path, sock_path.c_str(), sock_path.size() + 1);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << std::strerror(errno);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  RunResult r;
+  json j = ScanJson({t.path()}, &r, WithTimeout(60));
+  ::close(fd);
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"github-pat"}));
+  EXPECT_EQ(Skipped(j, "other"), 1u);
+  EXPECT_TRUE(Contains(r.err, sock_path)) << r.err;
+}
+
+TEST(Inputs, InvalidUtf8IsScannedAndReportStaysValidJson) {
+  TempDir t;
+  t.Write("latin1.txt", "caf\xe9 \xff\xfe\x80 k = " + GithubPat() + " \xc3\x28 end\n");
+  for (const char* fmt : {"json", "sarif"}) {
+    std::vector<std::string> args = {"scan", "--no-redact", "--format", fmt, t.path()};
+    RunResult r = RunLeakguard(args);
+    ASSERT_EQ(r.exit_code, 1) << Describe(args, r);
+    json j = ParseJson(r.out);
+    ASSERT_FALSE(j.is_discarded()) << fmt;
+    if (std::string(fmt) == "json") {
+      ASSERT_EQ(j["findings"].size(), 1u);
+      EXPECT_EQ(j["findings"][0]["secret"], GithubPat());
+      EXPECT_EQ(j["findings"][0]["line"], 1);
+      // Columns count characters: "caf\xe9 \xff\xfe\x80 k = " holds 14 lead bytes
+      // (0x80 is a continuation byte and does not count).
+      EXPECT_EQ(j["findings"][0]["column"], 14);
+    }
+  }
+}
+
+TEST(Inputs, NulBytesMeanBinaryAndAreSkippedAndCounted) {
+  TempDir t;
+  t.Write("blob.bin", std::string("\x7f" "ELF\0\0\0", 7) + "k = " + GithubPat() + "\n");
+  t.Write("text.txt", "nothing here\n");
+  RunResult r;
+  json j = ScanJson({t.path()}, &r);
+  EXPECT_EQ(r.exit_code, 0) << Describe({}, r);
+  EXPECT_TRUE(j["findings"].empty());
+  EXPECT_EQ(Skipped(j, "binary"), 1u);
+  EXPECT_EQ(j["summary"]["files_scanned"], 1);
+  // --scan-binary scans it.
+  json all = ScanJson({"--scan-binary", t.path()}, &r);
+  EXPECT_EQ(RuleIds(all), (std::multiset<std::string>{"github-pat"}));
+  EXPECT_EQ(Skipped(all, "binary"), 0u);
+}
+
+TEST(Inputs, CrlfLineNumbersAndColumnsAreRight) {
+  TempDir t;
+  t.Write("win.txt", "first\r\nsecond\r\n\r\nkey: " + GithubPat() + "\r\naws = " + AwsKeyId() +
+                         "\r\n");
+  json j = ScanJson({"--no-redact", t.path()});
+  ASSERT_EQ(j["findings"].size(), 2u);
+  const json& pat = j["findings"][0];
+  EXPECT_EQ(pat["rule_id"], "github-pat");
+  EXPECT_EQ(pat["line"], 4);
+  EXPECT_EQ(pat["column"], 6);
+  EXPECT_EQ(pat["end_line"], 4);
+  EXPECT_EQ(pat["end_column"], 6 + 40 - 1);
+  EXPECT_EQ(pat["secret"], GithubPat());  // no trailing \r
+  const json& aws = j["findings"][1];
+  EXPECT_EQ(aws["rule_id"], "aws-access-key-id");
+  EXPECT_EQ(aws["line"], 5);
+  EXPECT_EQ(aws["column"], 7);
+  EXPECT_EQ(aws["secret"], AwsKeyId());
+}
+
+TEST(Inputs, EmptyFileIsScannedAndClean) {
+  TempDir t;
+  t.Write("empty.txt", "");
+  RunResult r;
+  json j = ScanJson({t.path()}, &r);
+  EXPECT_EQ(r.exit_code, 0) << Describe({}, r);
+  EXPECT_EQ(j["summary"]["files_scanned"], 1);
+  EXPECT_EQ(j["summary"]["bytes_scanned"], 0);
+  EXPECT_EQ(Skipped(j, "binary") + Skipped(j, "too_large") + Skipped(j, "unreadable"), 0u);
+}
+
+TEST(Inputs, SixtyMegabyteLineIsSkippedByDefaultAndScannedWithLargerLimit) {
+  TempDir t;
+  constexpr size_t kSize = 60u << 20;
+  {
+    std::string big(kSize, 'x');
+    big += " " + GithubPat();  // no newline anywhere
+    t.Write("big.txt", big);
+  }
+  RunResult r;
+  json j = ScanJson({t.path()}, &r);
+  EXPECT_EQ(r.exit_code, 0) << Describe({}, r);
+  EXPECT_TRUE(j["findings"].empty());
+  EXPECT_EQ(Skipped(j, "too_large"), 1u);
+  EXPECT_TRUE(Contains(r.err, "warning")) << r.err;
+  EXPECT_TRUE(Contains(r.err, t / "big.txt")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "--max-file-size")) << r.err;
+
+  j = ScanJson({"--max-file-size", "100M", "--no-redact", t.path()}, &r);
+  EXPECT_EQ(r.exit_code, 1) << Describe({}, r);
+  ASSERT_EQ(j["findings"].size(), 1u);
+  EXPECT_EQ(j["findings"][0]["rule_id"], "github-pat");
+  EXPECT_EQ(j["findings"][0]["secret"], GithubPat());
+  EXPECT_EQ(j["findings"][0]["line"], 1);
+  EXPECT_EQ(j["findings"][0]["column"], kSize + 2);
+  EXPECT_EQ(Skipped(j, "too_large"), 0u);
+}
+
+TEST(Inputs, PathsWithSpacesAndNonUtf8Bytes) {
+  TempDir t;
+  t.Write("my dir/file with spaces.txt", "k = " + GithubPat() + "\n");
+  const std::string bad_name = std::string("bad") + "\xff\xfe" + "name.txt";
+  t.Write(bad_name, "aws = " + AwsKeyId() + "\n");
+
+  json j = ScanJson({t.path()});
+  ASSERT_EQ(j["findings"].size(), 2u) << j.dump(2);
+  std::set<std::string> files;
+  for (const auto& f : j["findings"]) files.insert(f["file"].get<std::string>());
+  EXPECT_TRUE(files.contains(t / "my dir/file with spaces.txt")) << j.dump(2);
+
+  // Text output escapes the undecodable bytes instead of writing them to the terminal raw.
+  std::vector<std::string> args = {"scan", t.path()};
+  RunResult r = RunLeakguard(args);
+  EXPECT_EQ(r.exit_code, 1) << Describe(args, r);
+  EXPECT_TRUE(Contains(r.out, "my dir/file with spaces.txt")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "bad\\xff\\xfename.txt")) << r.out;
+  EXPECT_FALSE(Contains(r.out, "\xff")) << r.out;
+
+  // SARIF URIs are percent-encoded.
+  args = {"scan", "--format=sarif", t.path()};
+  r = RunLeakguard(args);
+  json s = ParseJson(r.out);
+  std::set<std::string> uris;
+  for (const auto& res : s["runs"][0]["results"])
+    uris.insert(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].get<std::string>());
+  EXPECT_TRUE(uris.contains("my%20dir/file%20with%20spaces.txt")) << s.dump(2);
+  EXPECT_TRUE(uris.contains("bad%FF%FEname.txt")) << s.dump(2);
+}
+
+TEST(Inputs, SymlinkLoopWithFollowSymlinksTerminates) {
+  TempDir t;
+  t.Write("a/secret.txt", "k = " + GithubPat() + "\n");
+  ASSERT_EQ(::symlink("..", (t / "a/up").c_str()), 0);           // a/up -> root
+  ASSERT_EQ(::symlink("../a", (t / "a/self").c_str()), 0);       // a/self -> a
+  ASSERT_EQ(::symlink("loop2", (t / "loop1").c_str()), 0);       // loop1 -> loop2 -> loop1
+  ASSERT_EQ(::symlink("loop1", (t / "loop2").c_str()), 0);
+  std::vector<std::string> args = {"scan", "--follow-symlinks", "--format=json", t.path()};
+  RunResult r = RunLeakguard(args, WithTimeout(60));
+  ASSERT_FALSE(r.timed_out) << Describe(args, r);
+  EXPECT_EQ(r.exit_code, 1) << Describe(args, r);
+  json j = ParseJson(r.out);
+  // The secret is reported once, not once per path that reaches it.
+  EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"github-pat"})) << j.dump(2);
+}
+
+TEST(Inputs, SymlinksAreNotFollowedByDefault) {
+  TempDir outside;
+  outside.Write("s.txt", "k = " + GithubPat() + "\n");
+  TempDir t;
+  t.Write("clean.txt", "nothing\n");
+  ASSERT_EQ(::symlink(outside.path().c_str(), (t / "link").c_str()), 0);
+  RunResult r;
+  json j = ScanJson({t.path()}, &r);
+  EXPECT_EQ(r.exit_code, 0) << Describe({}, r);
+  json followed = ScanJson({"-L", t.path()}, &r);
+  EXPECT_EQ(RuleIds(followed), (std::multiset<std::string>{"github-pat"}));
+}
+
+// ---- Report formats -------------------------------------------------------------------------
+
+TEST(Formats, JsonHasFindingsAndSummaryWithTheDocumentedFields) {
+  TempDir t;
+  t.Write("config/app.txt", TwoSecretsFile());
+  RunResult r;
+  json j = ScanJson({t.path()}, &r);
+  ASSERT_TRUE(j.contains("findings") && j["findings"].is_array()) << r.out;
+  ASSERT_TRUE(j.contains("summary") && j["summary"].is_object()) << r.out;
+  ASSERT_EQ(j["findings"].size(), 2u);
+  for (const auto& f : j["findings"]) {
+    for (const char* key : {"rule_id", "file", "secret", "match", "fingerprint"})
+      EXPECT_TRUE(f.contains(key) && f[key].is_string()) << key << " in " << f.dump();
+    for (const char* key : {"line", "column", "end_line", "end_column"})
+      EXPECT_TRUE(f.contains(key) && f[key].is_number_unsigned()) << key << " in " << f.dump();
+    EXPECT_TRUE(f.contains("entropy") && f["entropy"].is_number()) << f.dump();
+    EXPECT_TRUE(f.contains("tags") && f["tags"].is_array()) << f.dump();
+    EXPECT_EQ(f["file"], t / "config/app.txt");
+    EXPECT_EQ(f["fingerprint"].get<std::string>().size(), 32u) << f.dump();
+  }
+  const json& pat = j["findings"][0];
+  EXPECT_EQ(pat["rule_id"], "github-pat");
+  EXPECT_EQ(pat["line"], 1);
+  EXPECT_EQ(pat["column"], 10);
+  EXPECT_EQ(pat["end_line"], 1);
+  EXPECT_EQ(pat["end_column"], 49);
+  EXPECT_GT(pat["entropy"].get<double>(), 3.0);
+  const json& aws = j["findings"][1];
+  EXPECT_EQ(aws["rule_id"], "aws-access-key-id");
+  EXPECT_EQ(aws["line"], 2);
+  EXPECT_EQ(aws["column"], 12);
+  EXPECT_EQ(aws["end_column"], 12 + 20 - 1);
+
+  const json& s = j["summary"];
+  EXPECT_EQ(s["files_scanned"], 1);
+  EXPECT_EQ(s["findings"], 2);
+  for (const char* key : {"binary", "too_large", "unreadable", "other"})
+    EXPECT_EQ(s["skipped"][key], 0) << key;
+  // With a non-text format the summary goes to stderr, so stdout stays pure JSON.
+  EXPECT_TRUE(Contains(r.err, "2 findings")) << r.err;
+}
+
+TEST(Formats, JsonlIsOneObjectPerLine) {
+  TempDir t;
+  t.Write("a.txt", TwoSecretsFile());
+  t.Write("b.txt", "again " + GithubPat2() + "\n");
+  std::vector<std::string> args = {"scan", "--format", "jsonl", t.path()};
+  RunResult r = RunLeakguard(args);
+  ASSERT_EQ(r.exit_code, 1) << Describe(args, r);
+  std::istringstream in(r.out);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    json j = ParseJson(line);
+    ASSERT_TRUE(j.is_object()) << line;
+    EXPECT_TRUE(j.contains("rule_id") && j.contains("fingerprint")) << line;
+  }
+  EXPECT_EQ(n, 3) << r.out;
+  EXPECT_TRUE(r.out.ends_with("\n"));
+}
+
+TEST(Formats, JsonlOfCleanTreeIsEmpty) {
+  TempDir t;
+  CleanTree(t);
+  std::vector<std::string> args = {"scan", "--format", "jsonl", t.path()};
+  RunResult r = RunLeakguard(args);
+  EXPECT_EQ(r.exit_code, 0) << Describe(args, r);
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(Formats, SarifHasWhatCodeScanningRequires) {
+  TempDir t;
+  t.Write("config/app.txt", TwoSecretsFile());
+  std::vector<std::string> args = {"scan", "--format=sarif", t.path()};
+  RunResult r = RunLeakguard(args);
+  ASSERT_EQ(r.exit_code, 1) << Describe(args, r);
+  json j = ParseJson(r.out);
+  EXPECT_EQ(j["version"], "2.1.0");
+  ASSERT_TRUE(j["runs"].is_array() && j["runs"].size() == 1u);
+  const json& run = j["runs"][0];
+  EXPECT_EQ(run["tool"]["driver"]["name"], "leakguard");
+  ASSERT_EQ(run["results"].size(), 2u);
+  std::set<std::string> rule_ids;
+  for (const auto& res : run["results"]) {
+    rule_ids.insert(res["ruleId"].get<std::string>());
+    EXPECT_FALSE(res["message"]["text"].get<std::string>().empty());
+    const json& loc = res["locations"][0]["physicalLocation"];
+    EXPECT_EQ(loc["artifactLocation"]["uri"], "config/app.txt");
+    EXPECT_GE(loc["region"]["startLine"].get<int>(), 1);
+  }
+  EXPECT_EQ(rule_ids, (std::set<std::string>{"github-pat", "aws-access-key-id"}));
+  EXPECT_EQ(run["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
+  EXPECT_EQ(run["results"][1]["locations"][0]["physicalLocation"]["region"]["startLine"], 2);
+}
+
+TEST(Formats, CsvHasAHeaderRowAndOneRowPerFinding) {
+  TempDir t;
+  t.Write("a.txt", TwoSecretsFile());
+  std::vector<std::string> args = {"scan", "--format", "csv", t.path()};
+  RunResult r = RunLeakguard(args);
+  ASSERT_EQ(r.exit_code, 1) << Describe(args, r);
+  std::string header = r.out.substr(0, r.out.find("\r\n"));
+  EXPECT_TRUE(header.starts_with("rule_id,")) << header;
+  for (const char* col : {"file", "line", "column", "secret", "fingerprint"})
+    EXPECT_TRUE(Contains("," + header + ",", std::string(",") + col + ",")) << col << ": " << header;
+  size_t rows = 0;
+  for (size_t p = 0; (p = r.out.find("\r\n", p)) != std::string::npos; p += 2) ++rows;
+  EXPECT_EQ(rows, 3u) << r.out;
+}
+
+TEST(Formats, CsvOfCleanTreeIsJustTheHeader) {
+  TempDir t;
+  CleanTree(t);
+  std::vector<std::string> args = {"scan", "--format", "csv", t.path()};
+  RunResult r = RunLeakguard(args);
+  EXPECT_EQ(r.exit_code, 0) << Describe(args, r);
+  EXPECT_TRUE(r.out.starts_with("rule_id,")) << r.out;
+  EXPECT_EQ(r.out.find("\r\n"), r.out.size() - 2) << r.out;
+}
+
+class OutputFileTest : public testing::TestWithParam<bool> {};
+
+TEST_P(OutputFileTest, WritesTheReportWithOwnerOnlyMode) {
+  const bool pre_exists = GetParam();
+  TempDir t;
+  TempDir out_dir;
+  t.Write("a.txt", TwoSecretsFile());
+  std::string out = out_dir / "report.json";
+  if (pre_exists) {
+    out_dir.Write("report.json", "old contents that are longer than nothing at all\n");
+    ASSERT_EQ(::chmod(out.c_str(), 0644), 0);
+  }
+  std::vector<std::string> args = {"scan", "--format=json", "--output", out, t.path()};
+  RunResult r = RunLeakguard(args);
+  ASSERT_EQ(r.exit_code, 1) << Describe(args, r);
+  EXPECT_EQ(r.out, "") << "the report went to stdout too";
+  struct stat st;
+  ASSERT_EQ(::stat(out.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u) << std::oct << (st.st_mode & 07777);
+  json j = ParseJson(ReadFile(out));
+  EXPECT_EQ(j["findings"].size(), 2u);
+  EXPECT_TRUE(Contains(r.err, "2 findings")) << r.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cli, OutputFileTest, testing::Bool(), [](const auto& param_info) {
+  return param_info.param ? "PreExistingWorldReadableFile" : "NewFile";
+});
+
+TEST(Formats, OutputIntoMissingDirectoryExitsTwo) {
+  TempDir t;
+  t.Write("a.txt", TwoSecretsFile());
+  std::vector<std::string> args = {"scan", "-o", t / "no/such/dir/report.txt", t.path()};
+  RunResult r = RunLeakguard(args);
+  EXPECT_EQ(r.exit_code, 2) << Describe(args, r);
+  EXPECT_TRUE(Contains(r.err, "report.txt")) << r.err;
+}
+
+// ---- Redaction ------------------------------------------------------------------------------
+
+class RedactionTest : public testing::TestWithParam<const char*> {};
+
+TEST_P(RedactionTest, DefaultNeverShowsTheFullSecret) {
+  TempDir t;
+  t.Write("a.txt", TwoSecretsFile());
+  t.Write("b.txt", "password = \"" + GithubPat() + "\" # plus some text after\n");
+  std::vector<std::string> args = {"scan", "--format", GetParam(), t.path()};
+  RunResult r = RunLeakguard(args);
+  ASSERT_EQ(r.exit_code, 1) << Describe(args, r);
+  for (const std::string& secret : {GithubPat(), AwsKeyId()}) {
+    EXPECT_FALSE(Contains(r.out, secret)) << Describe(args, r);
+    EXPECT_FALSE(Contains(r.err, secret)) << Describe(args, r);
+  }
+}
+
+TEST_P(RedactionTest, ExplainedDroppedCandidatesAreRedactedToo) {
+  TempDir t;
+  t.Write("a.txt", "k = " + GithubPat() + " # leakguard:allow\n");
+  std::vector<std::string> args = {"scan", "--explain", "--format", GetParam(), t.path()};
+  RunResult r = RunLeakguard(args);
+  ASSERT_EQ(r.exit_code, 0) << Describe(args, r);
+  EXPECT_FALSE(Contains(r.Both(), GithubPat())) << Describe(args, r);
+}
+
+TEST_P(RedactionTest, NoRedactShowsTheSecret) {
+  TempDir t;
+  t.Write("a.txt", TwoSecretsFile());
+  std::vector<std::string> args = {"scan", "--no-redact", "--format", GetParam(), t.path()};
+  RunResult r = RunLeakguard(args);
+  ASSERT_EQ(r.exit_code, 1) << Describe(args, r);
+  EXPECT_TRUE(Contains(r.out, GithubPat())) << Describe(args, r);
+  EXPECT_TRUE(Contains(r.out, AwsKeyId())) << Describe(args, r);
+  EXPECT_FALSE(Contains(r.err, GithubPat())) << Describe(args, r);
+}
+
+TEST_P(RedactionTest, RedactHundredHidesAllOfIt) {
+  TempDir t;
+  t.Write("a.txt", TwoSecretsFile());
+  std::vector<std::string> args = {"scan", "--redact=100", "--format", GetParam(), t.path()};
+  RunResult r = RunLeakguard(args);
+  ASSERT_EQ(r.exit_code, 1) << Describe(args, r);
+  // No 6-character piece of either secret's random part survives anywhere.
+  for (const std::string& secret : {GithubPat(), AwsKeyId()}) {
+    for (size_t i = 4; i + 6 <= secret.size(); ++i) {
+      std::string piece = secret.substr(i, 6);
+      ASSERT_FALSE(Contains(r.Both(), piece)) << piece << "\n" << Describe(args, r);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cli, RedactionTest,
+                         testing::Values("text", "json", "jsonl", "sarif", "csv"),
+                         [](const auto& param_info) { return std::string(param_info.param); });
+
+TEST(Redaction, RedactHundredLeavesNoPrefixInJson) {
+  TempDir t;
+  t.Write("a.txt", TwoSecretsFile());
+  json j = ScanJson({"--redact=100", t.path()});
+  ASSERT_EQ(j["findings"].size(), 2u);
+  for (const auto& f : j["findings"]) {
+    std::string s = f["secret"].get<std::string>();
+    EXPECT_FALSE(Contains(s, "ghp_") || Contains(s, "AKIA")) << s;
+    std::string m = f["match"].get<std::string>();
+    EXPECT_FALSE(Contains(m, "ghp_") || Contains(m, "AKIA")) << m;
+  }
+}
+
+TEST(Redaction, RedactFiftyShowsAtMostHalf) {
+  TempDir t;
+  t.Write("a.txt", "k = " + GithubPat() + "\n");
+  json j = ScanJson({"--redact=50", t.path()});
+  ASSERT_EQ(j["findings"].size(), 1u);
+  std::string s = j["findings"][0]["secret"].get<std::string>();
+  EXPECT_TRUE(s.starts_with(GithubPat().substr(0, 20))) << s;
+  EXPECT_FALSE(Contains(s, GithubPat().substr(0, 21))) << s;
+}
+
+TEST(Redaction, WarningsNeverContainTheSecret) {
+  // Places where a secret could leak into a warning: a too-large file holding it, truncated
+  // stdin, an ignore-file line that is not a fingerprint, a config field holding it.
+  TempDir t;
+  std::string pat = GithubPat();
+  t.Write("big.txt", std::string(2048, 'y') + " " + pat + "\n");
+  t.Write("ok.txt", "aws = " + AwsKeyId() + "\n");
+  t.Write(".leakguardignore", pat + "\n" + "not a fingerprint " + pat + "\n");
+  t.Write("cfg.toml",
+          "[extend]\nuseDefault = true\n"
+          "leaked = \"" + pat + "\"\n");
+  std::vector<std::string> args = {"scan", "--max-file-size", "1K", "-c", t / "cfg.toml", "-v",
+                                   t.path(), "-"};
+  RunResult r = RunLeakguard(args, WithStdin(std::string(4096, 'z') + pat + "\n"));
+  EXPECT_EQ(r.exit_code, 1) << Describe(args, r);
+  EXPECT_TRUE(Contains(r.err, "warning")) << Describe(args, r);
+  EXPECT_FALSE(Contains(r.err, pat)) << Describe(args, r);
+  EXPECT_FALSE(Contains(r.err, AwsKeyId())) << Describe(args, r);
+  EXPECT_FALSE(Contains(r.out, pat)) << Describe(args, r);
+}
+
+// ---- Suppression ----------------------------------------------------------------------------
+
+class InlineAllowTest : public testing::TestWithParam<const char*> {};
+
+TEST_P(InlineAllowTest, MarkedLineIsNotReported) {
+  TempDir t;
+  t.Write("a.txt", "k = " + GithubPat() + "  # " + GetParam() + "\n" +
+                       "aws = " + AwsKeyId() + "\n");
+  RunResult r;
+  json j = ScanJson({t.path()}, &r);
+  EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"aws-access-key-id"})) << j.dump(2);
+  EXPECT_GE(j["summary"]["suppressed"].get<int>(), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cli, InlineAllowTest,
+                         testing::Values("leakguard:allow", "gitleaks:allow",
+                                         "pragma: allowlist secret"),
+                         [](const auto& param_info) {
+                           std::string n;
+                           for (char c : std::string(param_info.param))
+                             if (std::isalnum(static_cast<unsigned char>(c))) n += c;
+                           return n;
+                         });
+
+class IgnoreFileTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    t_.Write("config/app.txt", "x\n" + TwoSecretsFile());  // PAT line 2, AWS line 3
+    json j = ScanJson({t_.path()});
+    ASSERT_EQ(j["findings"].size(), 2u);
+    for (const auto& f : j["findings"])
+      fp_[f["rule_id"].get<std::string>()] = f["fingerprint"].get<std::string>();
+  }
+  std::multiset<std::string> Remaining(std::vector<std::string> args) {
+    args.push_back(t_.path());
+    return RuleIds(ScanJson(args));
+  }
+  TempDir t_;
+  std::map<std::string, std::string> fp_;
+};
+
+TEST_F(IgnoreFileTest, LeakguardignoreWithFingerprintSuppresses) {
+  t_.Write(".leakguardignore", "# reviewed\n" + fp_["github-pat"] + "\n");
+  EXPECT_EQ(Remaining({}), (std::multiset<std::string>{"aws-access-key-id"}));
+}
+
+TEST_F(IgnoreFileTest, LeakguardignoreAcceptsUpperCaseFingerprintsAndComments) {
+  std::string up = fp_["aws-access-key-id"];
+  for (char& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  t_.Write(".leakguardignore", up + " # test key\n");
+  EXPECT_EQ(Remaining({}), (std::multiset<std::string>{"github-pat"}));
+}
+
+TEST_F(IgnoreFileTest, GitleaksignoreWithPathRuleLineSuppresses) {
+  t_.Write(".gitleaksignore", "config/app.txt:aws-access-key-id:3\n");
+  EXPECT_EQ(Remaining({}), (std::multiset<std::string>{"github-pat"}));
+}
+
+TEST_F(IgnoreFileTest, GitleaksignoreWithWrongLineDoesNotSuppress) {
+  t_.Write(".gitleaksignore", "config/app.txt:aws-access-key-id:2\n");
+  EXPECT_EQ(Remaining({}), (std::multiset<std::string>{"github-pat", "aws-access-key-id"}));
+}
+
+TEST_F(IgnoreFileTest, IgnoreFileFlagReadsAFileOutsideTheTree) {
+  TempDir elsewhere;
+  std::string p = elsewhere.Write("my.ignore", fp_["github-pat"] + "\n" + fp_["aws-access-key-id"] + "\n");
+  RunResult r;
+  json j = ScanJson({"--ignore-file", p, t_.path()}, &r);
+  EXPECT_EQ(r.exit_code, 0) << Describe({}, r);
+  EXPECT_TRUE(j["findings"].empty());
+  EXPECT_EQ(j["summary"]["suppressed"], 2);
+}
+
+TEST_F(IgnoreFileTest, NoIgnoreFilesDisablesTheTreesIgnoreFiles) {
+  t_.Write(".leakguardignore", fp_["github-pat"] + "\n");
+  EXPECT_EQ(Remaining({"--no-ignore-files"}),
+            (std::multiset<std::string>{"github-pat", "aws-access-key-id"}));
+}
+
+// ---- Configuration --------------------------------------------------------------------------
+
+const char kAcmeRule[] =
+    "[[rules]]\n"
+    "id = \"acme-token\"\n"
+    "description = \"Acme API token\"\n"
+    "regex = '''\\b(acme_[a-z0-9]{20})\\b'''\n"
+    "secretGroup = 1\n"
+    "keywords = [\"acme_\"]\n"
+    "tags = [\"custom\"]\n";
+
+class ConfigTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    t_.Write("src/a.txt", "k = " + GithubPat() + "\n" + "custom = " + AcmeToken() + "\n");
+    t_.Write("src/b.txt", "aws = " + AwsKeyId() + "\n");
+  }
+  TempDir t_;
+};
+
+TEST_F(ConfigTest, RootLeakguardTomlIsPickedUpAndReplacesBuiltins) {
+  t_.Write(".leakguard.toml", std::string("title = \"custom only\"\n") + kAcmeRule);
+  RunResult r;
+  json j = ScanJson({"--no-redact", t_.path()}, &r);
+  EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"acme-token"})) << j.dump(2);
+  ASSERT_EQ(j["findings"].size(), 1u);
+  EXPECT_EQ(j["findings"][0]["secret"], AcmeToken());
+  EXPECT_EQ(j["findings"][0]["line"], 2);
+  EXPECT_TRUE(Contains(r.err, ".leakguard.toml")) << r.err;
+}
+
+TEST_F(ConfigTest, RootGitleaksTomlIsPickedUp) {
+  t_.Write(".gitleaks.toml", kAcmeRule);
+  EXPECT_EQ(RuleIds(ScanJson({t_.path()})), (std::multiset<std::string>{"acme-token"}));
+}
+
+TEST_F(ConfigTest, ExplicitConfigOutsideTheTree) {
+  TempDir cfg;
+  std::string p = cfg.Write("rules.toml", kAcmeRule);
+  EXPECT_EQ(RuleIds(ScanJson({"--config", p, t_.path()})),
+            (std::multiset<std::string>{"acme-token"}));
+}
+
+TEST_F(ConfigTest, ExtendUseDefaultKeepsBuiltinRules) {
+  t_.Write(".leakguard.toml", std::string("[extend]\nuseDefault = true\n\n") + kAcmeRule);
+  EXPECT_EQ(RuleIds(ScanJson({t_.path()})),
+            (std::multiset<std::string>{"acme-token", "github-pat", "aws-access-key-id"}));
+}
+
+TEST_F(ConfigTest, DisabledRulesRemovesABuiltinRule) {
+  t_.Write(".leakguard.toml",
+           std::string("[extend]\nuseDefault = true\ndisabledRules = [\"github-pat\"]\n\n") +
+               kAcmeRule);
+  EXPECT_EQ(RuleIds(ScanJson({t_.path()})),
+            (std::multiset<std::string>{"acme-token", "aws-access-key-id"}));
+}
+
+TEST_F(ConfigTest, GlobalAllowlistPathSkipsMatchingFiles) {
+  t_.Write("vendor/c.txt", "custom = " + AcmeToken() + "\n");
+  t_.Write(".leakguard.toml", std::string(kAcmeRule) +
+                                  "\n[allowlist]\n"
+                                  "description = \"third-party code\"\n"
+                                  "paths = ['''^vendor/''']\n");
+  json j = ScanJson({t_.path()});
+  ASSERT_EQ(j["findings"].size(), 1u) << j.dump(2);
+  EXPECT_EQ(j["findings"][0]["file"], t_ / "src/a.txt");
+}
+
+TEST_F(ConfigTest, UnknownFieldWarnsButTheScanWorks) {
+  t_.Write(".leakguard.toml", std::string("colour = \"blue\"\n") + kAcmeRule +
+                                  "frobnicate = true\n");
+  RunResult r;
+  json j = ScanJson({t_.path()}, &r);
+  EXPECT_EQ(r.exit_code, 1) << Describe({}, r);
+  EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"acme-token"}));
+  EXPECT_TRUE(Contains(r.err, "warning")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "colour")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "frobnicate")) << r.err;
+  EXPECT_TRUE(Contains(r.err, ".leakguard.toml:1")) << r.err;
+}
+
+TEST_F(ConfigTest, QuietSilencesConfigWarnings) {
+  t_.Write(".leakguard.toml", std::string("colour = \"blue\"\n") + kAcmeRule);
+  RunResult r;
+  json j = ScanJson({"-q", t_.path()}, &r);
+  EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"acme-token"}));
+  EXPECT_EQ(r.err, "");
+}
+
+// ---- Fingerprints ---------------------------------------------------------------------------
+
+void FingerprintTree(const TempDir& t) {
+  t.Write("a.txt", TwoSecretsFile());
+  t.Write("deep/er/b.txt", "again = " + GithubPat() + "\n");  // same secret, other file
+  t.Write("c.txt", "other " + GithubPat2() + "\n");
+}
+
+std::vector<std::string> FingerprintsOnly(const json& report) {
+  std::vector<std::string> out;
+  for (const auto& f : report["findings"]) out.push_back(f["fingerprint"].get<std::string>());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(Fingerprints, StableAcrossRunsAndScanLocations) {
+  TempDir t;
+  FingerprintTree(t);
+  json first = ScanJson({t.path()});
+  json second = ScanJson({t.path()});
+  ASSERT_EQ(first["findings"].size(), 4u) << first.dump(2);
+  EXPECT_EQ(Fingerprints(first), Fingerprints(second));
+
+  // All four locations are distinct findings.
+  auto fps = FingerprintsOnly(first);
+  EXPECT_EQ(std::set<std::string>(fps.begin(), fps.end()).size(), 4u);
+
+  // The same tree copied elsewhere, scanned by another absolute path.
+  TempDir copy_parent;
+  std::string copy = copy_parent / "some/other/place";
+  fs::create_directories(copy);
+  fs::copy(t.path(), copy, fs::copy_options::recursive);
+  json moved = ScanJson({copy});
+  EXPECT_EQ(FingerprintsOnly(first), FingerprintsOnly(moved));
+
+  // With a trailing slash, and as "." from inside the tree.
+  EXPECT_EQ(FingerprintsOnly(first), FingerprintsOnly(ScanJson({copy + "/"})));
+  EXPECT_EQ(FingerprintsOnly(first), FingerprintsOnly(ScanJson({"."}, nullptr, InDir(copy))));
+  EXPECT_EQ(FingerprintsOnly(first), FingerprintsOnly(ScanJson({}, nullptr, InDir(copy))));
+}
+
+TEST(Fingerprints, SameAcrossOutputFormats) {
+  TempDir t;
+  FingerprintTree(t);
+  std::vector<std::string> from_json = FingerprintsOnly(ScanJson({t.path()}));
+  std::vector<std::string> args = {"scan", "--format=sarif", t.path()};
+  RunResult r = RunLeakguard(args);
+  json s = ParseJson(r.out);
+  std::vector<std::string> from_sarif;
+  for (const auto& res : s["runs"][0]["results"])
+    from_sarif.push_back(res["partialFingerprints"]["leakguard/v1"].get<std::string>());
+  std::sort(from_sarif.begin(), from_sarif.end());
+  EXPECT_EQ(from_json, from_sarif);
+}
+
+}  // namespace
+
+// CTest sets LEAKGUARD_CACHE_DIR; when the binary is run by hand, share the build's cache so
+// the built-in rules are not recompiled by every test.
+int main(int argc, char** argv) {
+  if (!std::getenv("LEAKGUARD_CACHE_DIR"))
+    ::setenv("LEAKGUARD_CACHE_DIR", LEAKGUARD_BINARY_DIR "/test-cache", 0);
+  testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
