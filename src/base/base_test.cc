@@ -1,6 +1,7 @@
 // Unit tests for leakguard_base: blob ids, hashes, fingerprints, printable paths and globs.
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,7 @@ struct BlobIdCase {
   std::string content;
   std::string git_id;
 };
+void PrintTo(const BlobIdCase& c, std::ostream* os) { *os << c.name; }
 
 class GitBlobIdTest : public testing::TestWithParam<BlobIdCase> {};
 
@@ -41,17 +43,17 @@ TEST_P(GitBlobIdTest, MatchesGitHashObject) {
 
 INSTANTIATE_TEST_SUITE_P(
     KnownIds, GitBlobIdTest,
-    testing::Values(
-        BlobIdCase{"EmptyBlob", "", "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"},
-        BlobIdCase{"HelloNewline", "hello\n", "ce013625030ba8dba906f756967f9e9ca394464a"},
-        BlobIdCase{"FakeSecret", "FAKE_SECRET_0123456789abcdef",
-                   "474aac2d2fe64e900a243a634a2d136fe2134013"},
-        BlobIdCase{"EmbeddedNul", std::string("a\0b", 3),
-                   "20b5be91886d0b6f26dc98a225c0dac05fe2c86e"},
-        BlobIdCase{"CrlfLines", "line one\r\nline two\r\n",
-                   "cf9b2a85b62bc2fd67c5ed43a1d0009df848ac8a"},
-        BlobIdCase{"HundredThousandBytes", std::string(100000, 'x'),
-                   "56e0448612acbb706b96b7e8e46a210f15386a38"}),
+    testing::Values(BlobIdCase{"EmptyBlob", "", "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"},
+                    BlobIdCase{"HelloNewline", "hello\n",
+                               "ce013625030ba8dba906f756967f9e9ca394464a"},
+                    BlobIdCase{"FakeSecret", "FAKE_SECRET_0123456789abcdef",
+                               "474aac2d2fe64e900a243a634a2d136fe2134013"},
+                    BlobIdCase{"EmbeddedNul", std::string("a\0b", 3),
+                               "20b5be91886d0b6f26dc98a225c0dac05fe2c86e"},
+                    BlobIdCase{"CrlfLines", "line one\r\nline two\r\n",
+                               "cf9b2a85b62bc2fd67c5ed43a1d0009df848ac8a"},
+                    BlobIdCase{"HundredThousandBytes", std::string(100000, 'x'),
+                               "56e0448612acbb706b96b7e8e46a210f15386a38"}),
     CaseName());
 
 TEST(GitBlobId, SameContentSameIdDifferentContentDifferentId) {
@@ -82,12 +84,11 @@ struct ShaCase {
   std::string data;
   std::string hex;
 };
+void PrintTo(const ShaCase& c, std::ostream* os) { *os << c.name; }
 
 class Sha256HexTest : public testing::TestWithParam<ShaCase> {};
 
-TEST_P(Sha256HexTest, MatchesKnownDigest) {
-  EXPECT_EQ(Sha256Hex(GetParam().data), GetParam().hex);
-}
+TEST_P(Sha256HexTest, MatchesKnownDigest) { EXPECT_EQ(Sha256Hex(GetParam().data), GetParam().hex); }
 
 INSTANTIATE_TEST_SUITE_P(
     KnownDigests, Sha256HexTest,
@@ -141,6 +142,7 @@ struct PrintableCase {
   std::string in;
   std::string out;
 };
+void PrintTo(const PrintableCase& c, std::ostream* os) { *os << c.name; }
 
 class PrintablePathTest : public testing::TestWithParam<PrintableCase> {};
 
@@ -167,12 +169,22 @@ INSTANTIATE_TEST_SUITE_P(
         PrintableCase{"TruncatedSequenceAtEndEscaped", "ab\xe6\x97", "ab\\xe6\\x97"},
         PrintableCase{"SequenceBrokenByAsciiEscaped", "\xe6x\xa5", "\\xe6x\\xa5"},
         PrintableCase{"ByteF8NeverValid", "\xf8\x88\x80\x80\x80", "\\xf8\\x88\\x80\\x80\\x80"},
-        PrintableCase{"OverlongSlashEscaped", "a\xc0\xaf" "b", "a\\xc0\\xafb"},
+        PrintableCase{"OverlongSlashEscaped",
+                      "a\xc0\xaf"
+                      "b",
+                      "a\\xc0\\xafb"},
         PrintableCase{"OverlongThreeByteEscaped", "\xe0\x80\xaf", "\\xe0\\x80\\xaf"},
         PrintableCase{"SurrogateEscaped", "\xed\xa0\x80", "\\xed\\xa0\\x80"},
         PrintableCase{"BeyondUnicodeEscaped", "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"},
-        PrintableCase{"C1ControlCsiEscaped", "a\xc2\x9b" "2J", "a\\xc2\\x9b2J"},
-        PrintableCase{"NoBreakSpaceKept", "a\xc2\xa0" "b", "a\xc2\xa0" "b"}),
+        PrintableCase{"C1ControlCsiEscaped",
+                      "a\xc2\x9b"
+                      "2J",
+                      "a\\xc2\\x9b2J"},
+        PrintableCase{"NoBreakSpaceKept",
+                      "a\xc2\xa0"
+                      "b",
+                      "a\xc2\xa0"
+                      "b"}),
     CaseName());
 
 // ---------------------------------------------------------------------------------------------
@@ -214,6 +226,7 @@ struct GlobCase {
   std::string path;
   bool match;
 };
+void PrintTo(const GlobCase& c, std::ostream* os) { *os << c.name; }
 
 class GlobMatchTest : public testing::TestWithParam<GlobCase> {};
 
@@ -237,8 +250,7 @@ INSTANTIATE_TEST_SUITE_P(
         GlobCase{"StarSuffix", "*.pem", "server.pem", true},
         GlobCase{"StarSuffixNoMatch", "*.pem", "server.key", false},
         GlobCase{"StarMatchesEmpty", "*.pem", ".pem", true},
-        GlobCase{"StarAlone", "*", "anything", true},
-        GlobCase{"StarAloneEmptyPath", "*", "", true},
+        GlobCase{"StarAlone", "*", "anything", true}, GlobCase{"StarAloneEmptyPath", "*", "", true},
         GlobCase{"StarInMiddle", "a*z", "abcz", true},
         GlobCase{"TwoStars", "*a*b*", "xxaxxbxx", true},
         GlobCase{"StarNeedsBacktracking", "*ab", "aaab", true},

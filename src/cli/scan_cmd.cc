@@ -16,38 +16,13 @@
 #include "cli/common.h"
 #include "findings/ignore_file.h"
 #include "input/file_source.h"
+#include "input/stream_source.h"
 #include "report/reporter.h"
 #include "scan/config.h"
 #include "scan/scanner.h"
 
 namespace leakguard::cli {
 namespace {
-
-// Standard input as a source of one in-memory item.
-class StdinSource : public input::Source {
- public:
-  explicit StdinSource(uint64_t max) : max_(max) {}
-  Status Enumerate(const std::function<void(input::Item&&)>& emit,
-                   const std::function<void(input::SkipReason, const std::string&,
-                                            const std::string&)>&) override {
-    input::Item item;
-    item.prov.kind = input::Provenance::Kind::kStdin;
-    item.prov.path = "-";
-    item.prov.rel_path = "-";
-    item.in_memory = true;
-    bool truncated = false;
-    if (Status s = input::ReadStdin(max_, &item.data, &truncated); !s.ok()) return s;
-    if (truncated)
-      Warn("standard input: more than --max-file-size ({} bytes); only the first {} bytes were "
-           "scanned",
-           max_, max_);
-    emit(std::move(item));
-    return Status::Ok();
-  }
-
- private:
-  uint64_t max_;
-};
 
 // Several sources in order (stdin among paths: `leakguard scan a/ - b/`).
 class MultiSource : public input::Source {
@@ -147,7 +122,7 @@ int Run(const ScanFlags& f) {
     fo.exclude = f.exclude;
     source.Add(std::make_unique<input::FileSource>(fs_paths, fo));
   }
-  if (has_stdin) source.Add(std::make_unique<StdinSource>(*max_size));
+  if (has_stdin) source.Add(std::make_unique<input::StreamSource>(STDIN_FILENO, "-"));
 
   scan::Scanner scanner(loaded->db, so);
   scan::ScanResult result = scanner.Run(source);
@@ -177,12 +152,15 @@ std::function<int()> RegisterScan(CLI::App& app) {
                 "Follow symbolic links (loops are detected and not re-entered)");
   cmd->add_flag("--scan-binary", f->scan_binary, "Scan files that look binary too");
   cmd->add_option("--include", f->include,
-                  "Only scan files matching this glob (repeatable; no '/' = any depth)");
+                  "Only scan files matching this glob (repeatable; no '/' = any depth)")
+      ->allow_extra_args(false);  // one value per use: never swallow the PATHs after it
   cmd->add_option("--exclude", f->exclude,
-                  "Skip files and directories matching this glob (repeatable; no '/' = any depth)");
+                  "Skip files and directories matching this glob (repeatable; no '/' = any depth)")
+      ->allow_extra_args(false);  // one value per use: never swallow the PATHs after it
   cmd->add_option("--ignore-file", f->ignore_files,
                   "Also suppress the findings listed in this file (fingerprints, secret ids or "
-                  "gitleaks' path:rule:line); repeatable");
+                  "gitleaks' path:rule:line); repeatable")
+      ->allow_extra_args(false);  // one value per use: never swallow the PATHs after it
   cmd->add_flag("--no-ignore-files", f->no_ignore_files,
                 "Do not read .leakguardignore / .gitleaksignore at the scanned roots");
   cmd->add_option("--engine", f->engine,

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -50,9 +51,10 @@ std::pair<size_t, size_t> SlowLocate(std::string_view blob, size_t offset) {
 struct LocateCase {
   std::string name;
   std::string blob;
-  std::vector<size_t> offsets;                       // fed in this order to one counter
-  std::vector<std::pair<size_t, size_t>> expected;   // (line, column) for each offset
+  std::vector<size_t> offsets;                      // fed in this order to one counter
+  std::vector<std::pair<size_t, size_t>> expected;  // (line, column) for each offset
 };
+void PrintTo(const LocateCase& c, std::ostream* os) { *os << c.name; }
 
 class LineCounterTest : public testing::TestWithParam<LocateCase> {};
 
@@ -72,10 +74,12 @@ TEST_P(LineCounterTest, Table) {
 INSTANTIATE_TEST_SUITE_P(
     Table, LineCounterTest,
     testing::Values(
-        LocateCase{"StartOfBlob", "abc", {0}, {{1, 1}}},
-        LocateCase{"EmptyBlob", "", {0}, {{1, 1}}},
+        LocateCase{"StartOfBlob", "abc", {0}, {{1, 1}}}, LocateCase{"EmptyBlob", "", {0}, {{1, 1}}},
         LocateCase{"SameOffsetTwice", "abc\ndef", {5, 5}, {{2, 2}, {2, 2}}},
-        LocateCase{"LfLines", "ab\ncd\nef", {0, 1, 3, 4, 6, 7}, {{1, 1}, {1, 2}, {2, 1}, {2, 2}, {3, 1}, {3, 2}}},
+        LocateCase{"LfLines",
+                   "ab\ncd\nef",
+                   {0, 1, 3, 4, 6, 7},
+                   {{1, 1}, {1, 2}, {2, 1}, {2, 2}, {3, 1}, {3, 2}}},
         // In "ab\r\ncd\r\n" the '\r' is the last character of its line; the line starts after
         // '\n'.
         LocateCase{"CrlfLines",
@@ -339,6 +343,7 @@ struct SuppressCase {
   Finding finding;
   bool suppressed;
 };
+void PrintTo(const SuppressCase& c, std::ostream* os) { *os << c.name; }
 
 class IgnoreListTest : public testing::TestWithParam<SuppressCase> {};
 
@@ -371,8 +376,7 @@ INSTANTIATE_TEST_SUITE_P(
                      Located("a.py", "rule-x", 3), true},
         SuppressCase{"FingerprintWithCrlf", "# header\r\n{fp}\r\n", Located("a.py", "rule-x", 3),
                      true},
-        SuppressCase{"FingerprintWithoutFinalNewline", "{fp}", Located("a.py", "rule-x", 3),
-                     true},
+        SuppressCase{"FingerprintWithoutFinalNewline", "{fp}", Located("a.py", "rule-x", 3), true},
         SuppressCase{"SecretIdSuppressesAnywhere", "{sid}\n",
                      Located("other/place.py", "rule-x", 99, "abc123"), true},
         SuppressCase{"CommentedOutEntryDoesNothing", "# {fp}\n", Located("a.py", "rule-x", 3),
@@ -432,6 +436,7 @@ struct InvalidCase {
   std::string name;
   std::string line;
 };
+void PrintTo(const InvalidCase& c, std::ostream* os) { *os << c.name; }
 
 class IgnoreListInvalidTest : public testing::TestWithParam<InvalidCase> {};
 
@@ -445,14 +450,13 @@ TEST_P(IgnoreListInvalidTest, WarnsWithOriginAndLineAndAddsNothing) {
       << warnings.messages()[0];
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Table, IgnoreListInvalidTest,
-    testing::Values(InvalidCase{"PlainWord", "not-an-id"},
-                    InvalidCase{"HexWithSpaceInside", "3d97b8b7 6e20977c"},
-                    InvalidCase{"PathAndRuleWithoutLine", "src/a.py:rule-x"},
-                    InvalidCase{"LineIsNotANumber", "src/a.py:rule-x:three"},
-                    InvalidCase{"EmptyLineField", "src/a.py:rule-x:"}),
-    CaseName());
+INSTANTIATE_TEST_SUITE_P(Table, IgnoreListInvalidTest,
+                         testing::Values(InvalidCase{"PlainWord", "not-an-id"},
+                                         InvalidCase{"HexWithSpaceInside", "3d97b8b7 6e20977c"},
+                                         InvalidCase{"PathAndRuleWithoutLine", "src/a.py:rule-x"},
+                                         InvalidCase{"LineIsNotANumber", "src/a.py:rule-x:three"},
+                                         InvalidCase{"EmptyLineField", "src/a.py:rule-x:"}),
+                         CaseName());
 
 TEST(IgnoreList, WarningsNeverQuoteTheLine) {
   // An ignore file may hold a pasted secret by mistake; the message names the place only.
@@ -467,9 +471,9 @@ TEST(IgnoreList, WarningsNeverQuoteTheLine) {
 class IgnoreListFileTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("leakguard_findings_test_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ =
+        fs::temp_directory_path() / ("leakguard_findings_test_" + std::to_string(::getpid()) + "_" +
+                                     testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -480,7 +484,8 @@ class IgnoreListFileTest : public testing::Test {
 TEST_F(IgnoreListFileTest, ReadsEntriesFromFile) {
   Finding f = Located("a.py", "rule-x", 3);
   const fs::path path = dir_ / ".gitleaksignore";
-  std::ofstream(path, std::ios::binary) << "# reviewed\r\n" << f.fingerprint << "\r\nb.py:rule-x:9\r\n";
+  std::ofstream(path, std::ios::binary) << "# reviewed\r\n"
+                                        << f.fingerprint << "\r\nb.py:rule-x:9\r\n";
   IgnoreList list;
   Status st = list.AddFile(path.string(), false);
   ASSERT_TRUE(st.ok()) << st.message();

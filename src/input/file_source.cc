@@ -113,7 +113,10 @@ struct Walker {
       bool is_dir = type == DT_DIR;
       if (type == DT_LNK) {
         if (!o.follow_symlinks) {
-          skipped(SkipReason::kNotRegular, Display(rel), "");
+          // Like FIFOs below: an excluded or ignored link is not a skipped input.
+          if (FileSource::PathSelected(o, rel, false) &&
+              !(o.respect_gitignore && ignores.Ignored(rel, false)))
+            skipped(SkipReason::kNotRegular, PrintablePath(Display(rel)), "");
           continue;
         }
         struct stat st;

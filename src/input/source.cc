@@ -20,7 +20,7 @@ SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* b
                     std::string* detail) {
   const std::string shown = PrintablePath(item.prov.path);
   if (item.in_memory) {
-    if (!options.scan_binary && LooksBinary(item.data)) {
+    if (item.check_binary && !options.scan_binary && LooksBinary(item.data)) {
       *detail = fmt::format("{}: binary content, skipped", shown);
       return SkipReason::kBinary;
     }
@@ -84,31 +84,6 @@ SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* b
     return SkipReason::kBinary;
   }
   return SkipReason::kNone;
-}
-
-Status ReadStdin(uint64_t max_size, std::string* out, bool* truncated) {
-  out->clear();
-  *truncated = false;
-  char chunk[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(STDIN_FILENO, chunk, sizeof chunk);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return IoError(fmt::format("standard input: read error: {}", std::strerror(errno)));
-    }
-    if (n == 0) break;
-    size_t room = max_size - out->size();
-    if (static_cast<size_t>(n) > room) {
-      out->append(chunk, room);
-      *truncated = true;
-      // Drain the rest so the writer does not get SIGPIPE mid-stream.
-      while (::read(STDIN_FILENO, chunk, sizeof chunk) > 0) {
-      }
-      break;
-    }
-    out->append(chunk, static_cast<size_t>(n));
-  }
-  return Status::Ok();
 }
 
 }  // namespace leakguard::input

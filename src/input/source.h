@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -30,6 +31,15 @@ struct Item {
   std::string fs_path;  // file to open; empty when `data` holds the content
   std::string data;     // in-memory content (stdin)
   bool in_memory = false;
+  // A chunk of a longer stream (stdin): the buffer starts `byte_base` bytes and `line_base` lines
+  // into the stream, and only matches starting in [report_from, report_to) belong to this chunk
+  // (the rest of the buffer is overlap with its neighbours, scanned for context).
+  uint64_t byte_base = 0;
+  uint64_t line_base = 0;
+  size_t report_from = 0;
+  size_t report_to = SIZE_MAX;
+  bool check_binary = true;
+  uint64_t chunk_index = 0;  // 0 for a whole item or a stream's first chunk
 };
 
 // Why an item was not scanned.
@@ -48,8 +58,13 @@ SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* b
 // Heuristic used by git: a NUL byte in the first 8000 bytes means binary.
 bool LooksBinary(std::string_view head);
 
-// Reads all of standard input (up to `max_size` bytes; beyond that `*truncated` is set).
-Status ReadStdin(uint64_t max_size, std::string* out, bool* truncated);
+// Standard input (or any file descriptor) as a stream of overlapping chunks, so memory stays
+// bounded whatever the stream's length: each chunk holds `chunk_size` new bytes plus `overlap`
+// bytes of the previous chunk. A match shorter than overlap/2 is always seen whole by exactly the
+// chunk its start belongs to. Chunks end at a newline where one is near, so line numbers and
+// columns stay exact except inside lines longer than the overlap. If the first chunk looks
+// binary, the stream is skipped (and drained, so the writer never sees SIGPIPE).
+class StreamSource;
 
 class Source {
  public:

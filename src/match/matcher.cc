@@ -5,8 +5,10 @@
 // after E - max_width(r), so RE2 searching [E - max_width, E] finds it. Windows of one rule are
 // merged when they overlap, so each byte is searched at most once per rule, and RE2 always gets
 // the whole blob as context, so `^`, `$` and `\b` see the real neighbouring bytes. Rules of
-// unbounded width use a 64 KiB window; a rule with more than kMaxHitsPerRule hits in one blob is
-// searched over the whole blob instead (cheaper than thousands of windows).
+// unbounded width use a 64 KiB window. One match of a pattern such as `[a-z0-9]{8,64}` is reported
+// at every possible end offset, so hits come in runs; runs merge into one window, which is why
+// windows stay cheap however many hits there are. Only past kMaxHitsPerRule hits (an adversarial
+// blob) does a rule stop recording hits and search the whole blob, to bound memory.
 #include "match/matcher.h"
 
 #include <hs/hs.h>
@@ -23,7 +25,7 @@ namespace leakguard::match {
 namespace {
 
 constexpr size_t kUnboundedWindow = 64 * 1024;
-constexpr uint32_t kMaxHitsPerRule = 512;
+constexpr uint32_t kMaxHitsPerRule = 1u << 16;
 
 constexpr std::string_view kInlineAllowMarkers[] = {"leakguard:allow", "gitleaks:allow",
                                                      "pragma: allowlist secret"};

@@ -33,10 +33,25 @@ constexpr std::array<std::string_view, 22> kMarkers = {
     "insert_",  "_here",       "dummy",    "notreal", "not_real", "not-a-real", "xxxxx",
     "*****"};
 
+// Values that are only the name of what should be there: `user:password@host`, `token=token`.
+constexpr std::array<std::string_view, 24> kNameWords = {
+    "password", "passwd", "pass",  "pwd",       "secret", "token",     "apikey", "api_key",
+    "api-key",  "key",    "value", "string",    "null",   "none",      "nil",    "undefined",
+    "true",     "false",  "foo",   "foobar",    "bar",    "username",  "user",   "mypassword"};
+
+bool EqualsLower(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[i])) != lower[i]) return false;
+  return true;
+}
+
 }  // namespace
 
 std::string_view PlaceholderReason(std::string_view s) {
   if (s.empty()) return "empty value";
+  for (std::string_view w : kNameWords)
+    if (EqualsLower(s, w)) return "the name of a value, not a value";
   // Templating and variable references: ${VAR}, $(cmd), {{ var }}, %(name)s, <token>, [secret].
   if (s.find("${") != s.npos || s.find("$(") != s.npos || s.find("{{") != s.npos ||
       s.find("%(") != s.npos || s.find("#{") != s.npos)

@@ -1,10 +1,11 @@
 // Unit tests for leakguard_redact: MaskSecret and MaskIn.
+#include "redact/redact.h"
+
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <string_view>
-
-#include "redact/redact.h"
 
 namespace leakguard::redact {
 namespace {
@@ -35,6 +36,7 @@ struct MaskCase {
   MaskPolicy policy;
   std::string masked;
 };
+void PrintTo(const MaskCase& c, std::ostream* os) { *os << c.name; }
 
 class MaskSecretTest : public testing::TestWithParam<MaskCase> {};
 
@@ -77,8 +79,9 @@ INSTANTIATE_TEST_SUITE_P(
                  MaskPolicy{.percent = 100, .enabled = false}, "FAKE_SECRET_0123"},
         // UTF-8: never a partial character. "ééééééééé" is 18 bytes: default keeps 4 bytes
         // (two whole characters); at 50% 9 bytes would cut the fifth character, so 8 are kept.
-        MaskCase{"DefaultKeepsWholeTwoByteChars", "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-                                                   "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
+        MaskCase{"DefaultKeepsWholeTwoByteChars",
+                 "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                 "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
                  kDefault, "\xc3\xa9\xc3\xa9****"},
         MaskCase{"FiftyPercentBacksOffToCharBoundary",
                  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
@@ -134,6 +137,7 @@ struct MaskInCase {
   MaskPolicy policy;
   std::string out;
 };
+void PrintTo(const MaskInCase& c, std::ostream* os) { *os << c.name; }
 
 class MaskInTest : public testing::TestWithParam<MaskInCase> {};
 

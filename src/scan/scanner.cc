@@ -93,7 +93,8 @@ void PathFindings(const match::RulesDatabase& db, const input::Provenance& prov,
 
 void BuildFindings(const match::RulesDatabase& db, ByteView blob,
                    const std::vector<Candidate>& candidates, const input::Provenance& prov,
-                   const ScanOptions& options, std::vector<Finding>* out, uint64_t* suppressed) {
+                   const ScanOptions& options, std::vector<Finding>* out, uint64_t* suppressed,
+                   const BlobWindow& window) {
   if (candidates.empty()) return;
   findings::LineCounter starts(blob), ends(blob);
   // Spans of secrets found by specific (non-generic) rules, for the generic dedup.
@@ -103,6 +104,7 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
       specific.emplace_back(c.secret_start, c.secret_end);
 
   for (const Candidate& c : candidates) {
+    if (c.start < window.report_from || c.start >= window.report_to) continue;
     DropReason why = c.drop;
     std::string_view detail = c.drop_detail;
     std::string_view secret = c.Secret(blob);
@@ -123,8 +125,10 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
     starts.Locate(c.secret_start, &f.line, &f.column);
     ends.Locate(c.secret_end > c.secret_start ? c.secret_end - 1 : c.secret_start, &f.end_line,
                 &f.end_column);
-    f.offset = c.secret_start;
-    f.end_offset = c.secret_end;
+    f.line += window.line_base;
+    f.end_line += window.line_base;
+    f.offset = window.byte_base + c.secret_start;
+    f.end_offset = window.byte_base + c.secret_end;
     f.secret = secret;
     f.match = match;
     f.line_text = line;
@@ -178,7 +182,7 @@ ScanResult Scanner::Run(input::Source& source) {
     input::Item item;
     while (queue.Pop(&item)) {
       try {
-        PathFindings(*db_, item.prov, options_, &st->findings);
+        if (item.chunk_index == 0) PathFindings(*db_, item.prov, options_, &st->findings);
         std::string detail;
         input::SkipReason why = input::ReadItem(item, options_.read, &buf, &detail);
         if (why != input::SkipReason::kNone) {
@@ -189,10 +193,13 @@ ScanResult Scanner::Run(input::Source& source) {
         }
         if (options_.use_simple_matcher) matcher.ScanSimple(buf, &candidates);
         else matcher.Scan(buf, &candidates);
+        BlobWindow window{item.report_from, item.report_to, item.line_base, item.byte_base};
         BuildFindings(*db_, buf, candidates, item.prov, options_, &st->findings,
-                      &st->summary.suppressed);
-        ++st->summary.files_scanned;
-        st->summary.bytes_scanned += buf.size();
+                      &st->summary.suppressed, window);
+        // A stream's chunks count as one input, and overlap bytes are counted once.
+        if (item.chunk_index == 0) ++st->summary.files_scanned;
+        st->summary.bytes_scanned +=
+            std::min(buf.size(), item.report_to) - std::min(buf.size(), item.report_from);
       } catch (const std::exception& e) {
         ++st->summary.skipped_unreadable;
         Warn("{}: skipped after an internal error: {}", PrintablePath(item.prov.path), e.what());

@@ -48,11 +48,19 @@ class Scanner {
   ScanOptions options_;
 };
 
+// Which part of a blob is reported, for chunks of a stream (see input::Item).
+struct BlobWindow {
+  size_t report_from = 0;
+  size_t report_to = SIZE_MAX;
+  uint64_t line_base = 0;
+  uint64_t byte_base = 0;
+};
+
 // Builds the findings of one blob from its candidates (exposed for other pipelines: git, tests).
 void BuildFindings(const match::RulesDatabase& db, ByteView blob,
                    const std::vector<match::Candidate>& candidates, const input::Provenance& prov,
                    const ScanOptions& options, std::vector<findings::Finding>* out,
-                   uint64_t* suppressed);
+                   uint64_t* suppressed, const BlobWindow& window = {});
 
 // Path-only rules (rules with `path` and no `regex`) that fire for `prov`.
 void PathFindings(const match::RulesDatabase& db, const input::Provenance& prov,

@@ -5,7 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "input/file_source.h"
+#include "input/stream_source.h"
 #include "rules/loader.h"
 
 namespace leakguard::scan {
@@ -159,6 +163,33 @@ TEST_F(ScannerTest, FingerprintsDoNotDependOnWhereTheTreeLives) {
   ASSERT_EQ(here.findings.size(), 1u);
   ASSERT_EQ(there.findings.size(), 1u);
   EXPECT_EQ(here.findings[0].fingerprint, there.findings[0].fingerprint);
+}
+
+TEST_F(ScannerTest, ChunkedStreamFindsExactlyWhatAWholeFileScanFinds) {
+  // Tokens at every alignment, including across chunk boundaries, and long lines.
+  std::string text;
+  for (int i = 0; i < 400; ++i) {
+    text += std::string(static_cast<size_t>(i % 37), 'y') + " ";
+    text += "tok_a1b2c3d4e5f" + std::to_string(i % 10) + (i % 3 ? "\n" : " ");
+    if (i % 50 == 0) text += std::string(700, 'z') + "\n";
+  }
+  Write("stream.txt", text);
+  auto whole = Scan();
+  ASSERT_GT(whole.findings.size(), 300u);
+  for (size_t chunk : {64u, 100u, 1000u, 4096u}) {
+    int fd = ::open((root_ / "stream.txt").c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    input::StreamSource src(fd, "stream.txt", {.chunk_size = chunk, .overlap = 128});
+    auto streamed = Scanner(db_, {}).Run(src);
+    ::close(fd);
+    ASSERT_EQ(streamed.findings.size(), whole.findings.size()) << "chunk " << chunk;
+    for (size_t i = 0; i < whole.findings.size(); ++i) {
+      EXPECT_EQ(streamed.findings[i].line, whole.findings[i].line) << "chunk " << chunk;
+      EXPECT_EQ(streamed.findings[i].offset, whole.findings[i].offset) << "chunk " << chunk;
+    }
+    EXPECT_EQ(streamed.summary.bytes_scanned, text.size());
+    EXPECT_EQ(streamed.summary.files_scanned, 1u);
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 // The planted secrets are assembled at run time from pieces, so this source file never holds a
 // literal token that a scanner (this one included) would flag.
 #include <fcntl.h>
+#include <grp.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -68,6 +69,7 @@ struct RunOptions {
   std::optional<std::string> stdin_data;  // nullopt: stdin is /dev/null
   std::string cwd;                        // empty: inherit
   int timeout_seconds = kDefaultTimeoutSeconds;
+  int run_as_uid = -1;  // >= 0 (only when the test runs as root): drop to this user and group
 };
 
 RunOptions WithStdin(std::string data) {
@@ -124,6 +126,10 @@ RunResult RunLeakguard(const std::vector<std::string>& args, const RunOptions& o
     ::dup2(out_pipe[1], STDOUT_FILENO);
     ::dup2(err_pipe[1], STDERR_FILENO);
     if (!opt.cwd.empty() && ::chdir(opt.cwd.c_str()) != 0) ::_exit(126);
+    if (opt.run_as_uid >= 0) {
+      auto id = static_cast<uid_t>(opt.run_as_uid);
+      if (::setgroups(0, nullptr) != 0 || ::setgid(id) != 0 || ::setuid(id) != 0) ::_exit(125);
+    }
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
@@ -305,6 +311,8 @@ struct HelpCase {
   const char* expect_in_stdout;
 };
 
+void PrintTo(const HelpCase& c, std::ostream* os) { *os << c.name; }
+
 class HelpTest : public testing::TestWithParam<HelpCase> {};
 
 TEST_P(HelpTest, ExitsZeroAndPrintsToStdout) {
@@ -346,6 +354,8 @@ void DirtyTree(const TempDir& t) {
   CleanTree(t);
   t.Write("config/app.txt", TwoSecretsFile());
 }
+
+void PrintTo(const ExitCase& c, std::ostream* os) { *os << c.name; }
 
 class ExitCodeTest : public testing::TestWithParam<ExitCase> {};
 
@@ -502,6 +512,34 @@ TEST(Inputs, UnreadableFile) {
   EXPECT_EQ(j["summary"]["files_scanned"], ::geteuid() == 0 ? 2 : 1);
 }
 
+// The same, for real: as root, the binary is run as an unprivileged user so mode 000 bites.
+TEST(Inputs, UnreadableFileAndDirectoryAsUnprivilegedUser) {
+  constexpr int kNobody = 65534;
+  // Not root: UnreadableFile above already covers the unprivileged case.
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to switch users";
+  TempDir t;
+  std::string p = t.Write("locked.txt", "k = " + GithubPat() + "\n");
+  t.Write("ok.txt", "aws = " + AwsKeyId() + "\n");
+  t.Write("closed/inner.txt", "k = " + GithubPat2() + "\n");
+  ASSERT_EQ(::chmod(t.path().c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(p.c_str(), 0), 0);
+  ASSERT_EQ(::chmod((t / "closed").c_str(), 0), 0);
+  RunOptions opt;
+  opt.run_as_uid = kNobody;
+  opt.cwd = "/";
+  std::vector<std::string> args = {"scan", "--format=json", t.path()};
+  RunResult r = RunLeakguard(args, opt);
+  ASSERT_EQ(r.exit_code, 1) << Describe(args, r);
+  json j = ParseJson(r.out);
+  EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"aws-access-key-id"})) << j.dump(2);
+  EXPECT_EQ(Skipped(j, "unreadable"), 2u) << j["summary"].dump();
+  EXPECT_EQ(j["summary"]["files_scanned"], 1);
+  EXPECT_TRUE(Contains(r.err, "warning")) << r.err;
+  EXPECT_TRUE(Contains(r.err, t / "locked.txt")) << r.err;
+  EXPECT_TRUE(Contains(r.err, t / "closed")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "2 unreadable")) << r.err;
+}
+
 TEST(Inputs, FifoInTreeDoesNotHangAndIsNamed) {
   TempDir t;
   t.Write("a.txt", "k = " + GithubPat() + "\n");
@@ -560,9 +598,9 @@ TEST(Inputs, InvalidUtf8IsScannedAndReportStaysValidJson) {
       ASSERT_EQ(j["findings"].size(), 1u);
       EXPECT_EQ(j["findings"][0]["secret"], GithubPat());
       EXPECT_EQ(j["findings"][0]["line"], 1);
-      // Columns count characters: "caf\xe9 \xff\xfe\x80 k = " holds 14 lead bytes
-      // (0x80 is a continuation byte and does not count).
-      EXPECT_EQ(j["findings"][0]["column"], 14);
+      // Columns count characters, i.e. bytes that are not UTF-8 continuation bytes:
+      // "caf\xe9 \xff\xfe\x80 k = " is 13 bytes of which 0x80 does not count.
+      EXPECT_EQ(j["findings"][0]["column"], 13);
     }
   }
 }
@@ -700,6 +738,41 @@ TEST(Inputs, SymlinksAreNotFollowedByDefault) {
   json followed = ScanJson({"-L", t.path()}, &r);
   EXPECT_EQ(RuleIds(followed), (std::multiset<std::string>{"github-pat"}));
 }
+
+// ---- Selecting files ------------------------------------------------------------------------
+
+struct SelectCase {
+  const char* name;
+  std::vector<std::string> flags;  // put before the path, as users write them
+  std::multiset<std::string> rules;
+};
+
+void PrintTo(const SelectCase& c, std::ostream* os) { *os << c.name; }
+
+class SelectTest : public testing::TestWithParam<SelectCase> {};
+
+TEST_P(SelectTest, IncludeAndExcludeChooseFiles) {
+  TempDir t;
+  t.Write("src/app.py", "k = " + GithubPat() + "\n");
+  t.Write("vendor/lib.js", "aws = " + AwsKeyId() + "\n");
+  TempDir cwd;  // clean: if the path were swallowed, this is what would be scanned
+  std::vector<std::string> args = GetParam().flags;
+  args.push_back(t.path());
+  RunResult r;
+  json j = ScanJson(args, &r, InDir(cwd.path()));
+  EXPECT_EQ(RuleIds(j), GetParam().rules) << Describe(args, r);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli, SelectTest,
+    testing::Values(
+        SelectCase{"IncludeGlob", {"--include", "*.py"}, {"github-pat"}},
+        SelectCase{"IncludeGlobWithEquals", {"--include=*.py"}, {"github-pat"}},
+        SelectCase{"ExcludeDirectory", {"--exclude", "vendor"}, {"github-pat"}},
+        SelectCase{"ExcludeGlob", {"--exclude", "*.py"}, {"aws-access-key-id"}},
+        SelectCase{"IncludeTwice", {"--include", "*.py", "--include", "*.js"},
+                   {"github-pat", "aws-access-key-id"}}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
 
 // ---- Report formats -------------------------------------------------------------------------
 
@@ -850,6 +923,20 @@ INSTANTIATE_TEST_SUITE_P(Cli, OutputFileTest, testing::Bool(), [](const auto& pa
   return param_info.param ? "PreExistingWorldReadableFile" : "NewFile";
 });
 
+TEST(Formats, OutputDoesNotFollowASymlinkPlantedAtItsPath) {
+  TempDir t;
+  t.Write("a.txt", TwoSecretsFile());
+  TempDir out_dir;
+  std::string victim = out_dir.Write("victim.txt", "keep me\n");
+  std::string out = out_dir / "report.json";
+  ASSERT_EQ(::symlink(victim.c_str(), out.c_str()), 0);
+  std::vector<std::string> args = {"scan", "--no-redact", "--format=json", "-o", out, t.path()};
+  RunResult r = RunLeakguard(args);
+  EXPECT_EQ(r.exit_code, 2) << Describe(args, r);
+  EXPECT_EQ(ReadFile(victim), "keep me\n");
+  EXPECT_TRUE(Contains(r.err, "report.json")) << r.err;
+}
+
 TEST(Formats, OutputIntoMissingDirectoryExitsTwo) {
   TempDir t;
   t.Write("a.txt", TwoSecretsFile());
@@ -970,7 +1057,20 @@ TEST_P(InlineAllowTest, MarkedLineIsNotReported) {
   RunResult r;
   json j = ScanJson({t.path()}, &r);
   EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"aws-access-key-id"})) << j.dump(2);
-  EXPECT_GE(j["summary"]["suppressed"].get<int>(), 1);
+  EXPECT_EQ(r.exit_code, 1);
+}
+
+TEST_P(InlineAllowTest, MarkedLineIsCountedAsSuppressed) {
+  TempDir t;
+  t.Write("a.txt", "k = " + GithubPat() + "  # " + GetParam() + "\n");
+  RunResult r;
+  json j = ScanJson({t.path()}, &r);
+  EXPECT_EQ(r.exit_code, 0) << Describe({}, r);
+  EXPECT_TRUE(j["findings"].empty());
+  // The count must not depend on --explain.
+  EXPECT_EQ(j["summary"]["suppressed"], 1) << j["summary"].dump();
+  json explained = ScanJson({"--explain", t.path()});
+  EXPECT_EQ(explained["summary"]["suppressed"], 1) << explained["summary"].dump();
 }
 
 INSTANTIATE_TEST_SUITE_P(Cli, InlineAllowTest,
@@ -1026,10 +1126,22 @@ TEST_F(IgnoreFileTest, IgnoreFileFlagReadsAFileOutsideTheTree) {
   TempDir elsewhere;
   std::string p = elsewhere.Write("my.ignore", fp_["github-pat"] + "\n" + fp_["aws-access-key-id"] + "\n");
   RunResult r;
-  json j = ScanJson({"--ignore-file", p, t_.path()}, &r);
+  json j = ScanJson({t_.path(), "--ignore-file", p}, &r);
   EXPECT_EQ(r.exit_code, 0) << Describe({}, r);
   EXPECT_TRUE(j["findings"].empty());
   EXPECT_EQ(j["summary"]["suppressed"], 2);
+}
+
+// Regression: --ignore-file (like --include and --exclude) is a CLI11 vector option, which by
+// default swallows every following argument, so the PATH after it became a second ignore file
+// and the scan silently ran on the current directory instead.
+TEST_F(IgnoreFileTest, IgnoreFileFlagTakesOneValueAndLeavesThePath) {
+  TempDir elsewhere;
+  std::string p = elsewhere.Write("my.ignore", fp_["github-pat"] + "\n");
+  TempDir cwd;  // clean: a scan of it finds nothing
+  RunResult r;
+  json j = ScanJson({"--ignore-file", p, t_.path()}, &r, InDir(cwd.path()));
+  EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"aws-access-key-id"})) << Describe({}, r);
 }
 
 TEST_F(IgnoreFileTest, NoIgnoreFilesDisablesTheTreesIgnoreFiles) {
