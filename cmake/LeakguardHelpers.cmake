@@ -28,6 +28,6 @@ function(leakguard_add_test name)
   target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE LEAKGUARD_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                               LEAKGUARD_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 TEST_PREFIX "${name}."
                        PROPERTIES TIMEOUT 600 ENVIRONMENT "${LEAKGUARD_TEST_ENV}")
 endfunction()

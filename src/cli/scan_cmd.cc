@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -54,7 +55,23 @@ struct ScanFlags {
   std::vector<std::string> ignore_files;
   bool no_ignore_files = false;
   std::string engine = "vectorscan";
+  bool rule_stats = false;
 };
+
+void PrintRuleStats(const match::RulesDatabase& db, const std::vector<match::RuleStats>& stats) {
+  std::vector<size_t> order(stats.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return stats[a].nanos > stats[b].nanos; });
+  fmt::print(stderr, "{:<40} {:>10} {:>9} {:>12} {:>9} {:>10}\n", "rule", "hits", "windows",
+             "re2 bytes", "matches", "ms");
+  for (size_t i : order) {
+    const auto& s = stats[i];
+    if (s.windows == 0 && s.prefilter_hits == 0) continue;
+    fmt::print(stderr, "{:<40} {:>10} {:>9} {:>12} {:>9} {:>10.1f}\n", db.rules()[i].rule->id,
+               s.prefilter_hits, s.windows, s.bytes_confirmed, s.candidates, s.nanos / 1e6);
+  }
+}
 
 int Run(const ScanFlags& f) {
   SetupLogging(f.common);
@@ -112,6 +129,7 @@ int Run(const ScanFlags& f) {
   so.mask = *mask;
   so.ignore = &ignore;
   so.use_simple_matcher = f.engine == "re2";
+  so.rule_stats = f.rule_stats;
 
   MultiSource source;
   if (!fs_paths.empty()) {
@@ -126,6 +144,7 @@ int Run(const ScanFlags& f) {
 
   scan::Scanner scanner(loaded->db, so);
   scan::ScanResult result = scanner.Run(source);
+  if (f.rule_stats) PrintRuleStats(*loaded->db, result.rule_stats);
   return WriteReport(f.out, *format, *loaded->db, result.findings, result.summary);
 }
 
@@ -165,6 +184,9 @@ std::function<int()> RegisterScan(CLI::App& app) {
                 "Do not read .leakguardignore / .gitleaksignore at the scanned roots");
   cmd->add_option("--engine", f->engine,
                   "Matching engine: vectorscan (default) or re2 (reference, slower)");
+  cmd->add_flag("--rule-stats", f->rule_stats,
+                "Print per-rule cost (prefilter hits, RE2 windows and bytes, time) to stderr, "
+                "costliest first: for tuning custom rules");
   return [f]() { return Run(*f); };
 }
 

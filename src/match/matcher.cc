@@ -5,7 +5,9 @@
 // after E - max_width(r), so RE2 searching [E - max_width, E] finds it. Windows of one rule are
 // merged when they overlap, so each byte is searched at most once per rule, and RE2 always gets
 // the whole blob as context, so `^`, `$` and `\b` see the real neighbouring bytes. Rules of
-// unbounded width use a 64 KiB window. One match of a pattern such as `[a-z0-9]{8,64}` is reported
+// unbounded width use a 64 KiB window. A line-bounded rule's match lies on the line of its last
+// byte (plus possibly the newline before that line), so its window starts no earlier than that:
+// on ordinary code a window is a line. One match of a pattern such as `[a-z0-9]{8,64}` is reported
 // at every possible end offset, so hits come in runs; runs merge into one window, which is why
 // windows stay cheap however many hits there are. Only past kMaxHitsPerRule hits (an adversarial
 // blob) does a rule stop recording hits and search the whole blob, to bound memory.
@@ -15,6 +17,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "base/check.h"
@@ -66,9 +69,9 @@ bool ContentCriteria(const CompiledAllowlist& al, std::string_view secret, std::
       stop_hit = true;
       break;
     }
-  *any_given = !al.regexes.empty() || !src.stopwords.empty();
+  *any_given = !src.regexes.empty() || !src.stopwords.empty();
   if (src.condition == rules::Condition::kOr) return regex_hit || stop_hit;
-  return (al.regexes.empty() || regex_hit) && (src.stopwords.empty() || stop_hit);
+  return (src.regexes.empty() || regex_hit) && (src.stopwords.empty() || stop_hit);
 }
 
 bool PathHit(const CompiledAllowlist& al, std::string_view path) {
@@ -141,6 +144,7 @@ Matcher::Matcher(std::shared_ptr<const RulesDatabase> db, MatcherOptions options
   hit_counts_.resize(db_->rules().size());
   whole_blob_.resize(db_->rules().size());
   keyword_hit_.resize(db_->keywords().size());
+  if (options_.collect_stats) stats_.resize(db_->rules().size());
 }
 
 Matcher::~Matcher() {
@@ -189,16 +193,22 @@ void Matcher::Scan(ByteView blob, std::vector<Candidate>* out) {
     size_t j = i;
     while (j < hits_.size() && hits_[j].rule == r) ++j;
     const CompiledRule& cr = rules[r];
+    if (!stats_.empty()) stats_[r].prefilter_hits += hit_counts_[r];
     if (KeywordsPresent(cr)) {
       if (hit_counts_[r] > kMaxHitsPerRule) {
         ConfirmRange(r, blob, 0, blob.size(), out);
       } else {
-        const size_t width = cr.max_width == SIZE_MAX ? kUnboundedWindow : cr.max_width;
+        const size_t width = cr.max_width() == SIZE_MAX ? kUnboundedWindow : cr.max_width();
         size_t ws = 0, we = 0;
         bool open = false;
         for (size_t k = i; k < j; ++k) {
           size_t e = hits_[k].end;
           size_t s = e > width ? e - width : 0;
+          if (cr.line_bounded && e > s + 1) {
+            // The newline ending the previous line is the earliest byte a match may use.
+            const void* nl = memrchr(blob.data() + s, '\n', e - 1 - s);
+            if (nl) s = static_cast<size_t>(static_cast<const char*>(nl) - blob.data());
+          }
           if (open && s <= we) {
             we = std::max(we, e);
             continue;
@@ -241,8 +251,14 @@ void Matcher::ScanSimple(ByteView blob, std::vector<Candidate>* out) {
 void Matcher::ConfirmRange(uint32_t rule, ByteView blob, size_t from, size_t to,
                            std::vector<Candidate>* out) {
   const CompiledRule& cr = db_->rules()[rule];
-  const re2::RE2& re = *cr.re;
-  const int n = 1 + cr.num_groups;
+  const re2::RE2& re = cr.Regex();
+  const int n = 1 + cr.num_groups();
+  std::chrono::steady_clock::time_point t0;
+  if (!stats_.empty()) {
+    t0 = std::chrono::steady_clock::now();
+    ++stats_[rule].windows;
+    stats_[rule].bytes_confirmed += to - from;
+  }
   re2::StringPiece groups[16];
   std::vector<re2::StringPiece> big;
   re2::StringPiece* g = groups;
@@ -275,9 +291,19 @@ void Matcher::ConfirmRange(uint32_t rule, ByteView blob, size_t from, size_t to,
     c.secret_start = static_cast<size_t>(secret.data() - blob.data());
     c.secret_end = c.secret_start + secret.size();
     Filter(blob, &c);
-    if (c.drop == DropReason::kNone || options_.keep_dropped) out->push_back(c);
-    pos = me > ms ? me : me + 1;
+    if (!stats_.empty()) ++stats_[rule].candidates;
+    // Inline-allowed candidates are kept so the pipeline can count them as suppressed.
+    if (c.drop == DropReason::kNone || c.drop == DropReason::kInlineAllow ||
+        options_.keep_dropped)
+      out->push_back(c);
+    // Resume after the secret, not after the whole match: a trailing delimiter such as
+    // `(?:[\s;]|$)` must not swallow the boundary a token on the next line starts with.
+    pos = c.secret_end > ms ? c.secret_end : ms + 1;
   }
+  if (!stats_.empty())
+    stats_[rule].nanos += static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+            .count());
 }
 
 void Matcher::Filter(ByteView blob, Candidate* c) const {

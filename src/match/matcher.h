@@ -59,6 +59,16 @@ std::string_view LineAround(ByteView blob, size_t start, size_t end, size_t clip
 
 struct MatcherOptions {
   bool keep_dropped = false;  // --explain: return dropped candidates too, with their reason
+  bool collect_stats = false;  // --rule-stats: per-rule cost counters
+};
+
+// Per-rule cost counters (collected only with MatcherOptions::collect_stats).
+struct RuleStats {
+  uint64_t prefilter_hits = 0;   // Vectorscan reports
+  uint64_t windows = 0;          // RE2 searches
+  uint64_t bytes_confirmed = 0;  // bytes RE2 searched
+  uint64_t candidates = 0;       // RE2 matches
+  uint64_t nanos = 0;            // time in RE2 and the filters
 };
 
 class Matcher {
@@ -75,6 +85,8 @@ class Matcher {
   void ScanSimple(ByteView blob, std::vector<Candidate>* out);
 
   const RulesDatabase& db() const { return *db_; }
+  // Indexed like RulesDatabase::rules(); empty unless collect_stats.
+  const std::vector<RuleStats>& stats() const { return stats_; }
 
  private:
   struct Hit {
@@ -96,6 +108,7 @@ class Matcher {
   std::vector<uint8_t> keyword_hit_;
   std::vector<uint8_t> whole_blob_;
   std::string lower_;  // ScanSimple's lower-cased blob
+  std::vector<RuleStats> stats_;
 };
 
 // Decides the location-dependent filters for a candidate found at `path` (and `commit`, empty

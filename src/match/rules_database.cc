@@ -29,6 +29,7 @@
 
 #include "base/hash.h"
 #include "base/log.h"
+#include "match/regex_info.h"
 #include "rules/loader.h"
 
 namespace leakguard::match {
@@ -81,6 +82,21 @@ Status CompileAllowlist(const rules::Allowlist& al, std::string_view what, Compi
         al.paths[i], &st, what, i < al.compiled_paths.size() ? al.compiled_paths[i] : nullptr));
     if (!st.ok()) return st;
   }
+  // Several regexes of one allowlist become one alternation, searched in a single pass; each
+  // alternative keeps its own inline flags inside its (?:...) group.
+  auto combine = [&](const std::vector<std::string>& res,
+                     std::vector<std::shared_ptr<const re2::RE2>>* compiled) {
+    if (res.size() < 2) return;
+    std::string joined;
+    for (const auto& r : res) joined += (joined.empty() ? "(?:" : "|(?:") + r + ")";
+    auto re = std::make_shared<re2::RE2>(joined, rules::RegexOptions());
+    if (re->ok()) {
+      compiled->clear();
+      compiled->push_back(std::move(re));
+    }
+  };
+  combine(al.regexes, &out->regexes);
+  combine(al.paths, &out->paths);
   out->location_dependent = !al.paths.empty() || !al.commits.empty();
   return Status::Ok();
 }
@@ -145,6 +161,14 @@ std::string CacheKey(const std::vector<rules::Rule>& rs, const std::vector<std::
 
 }  // namespace
 
+void CompiledRule::EnsureCompiled() const {
+  std::call_once(*once_, [this] {
+    if (!re_) re_ = std::make_shared<re2::RE2>(rule->regex, rules::RegexOptions());
+    num_groups_ = re_->NumberOfCapturingGroups();
+    max_width_ = MaxWidth(rule->regex, 0);
+  });
+}
+
 RulesDatabase::~RulesDatabase() {
   if (hs_db_) hs_free_database(static_cast<hs_database_t*>(hs_db_));
 }
@@ -164,10 +188,8 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
     std::string what = fmt::format("{}:{}: rule '{}'", r.pos.file, r.pos.line, r.id);
     Status st;
     if (!r.regex.empty()) {
-      cr.re = CompileRe2(r.regex, &st, what, r.compiled_regex);
-      if (!st.ok()) return Err(st);
-      cr.num_groups = cr.re->NumberOfCapturingGroups();
-      cr.max_width = MaxWidth(r.regex, 0);
+      cr.re_ = r.compiled_regex;  // null for built-in rules: compiled on first use
+      cr.line_bounded = LineBounded(r.regex);
     }
     if (!r.path.empty()) {
       cr.path = CompileRe2(r.path, &st, what, r.compiled_path);
@@ -290,12 +312,18 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
       Debug("rule '{}': vectorscan: {}; using prefilter mode", r.id, message);
     } else {
       cr.mode = r.keywords.empty() ? PrefilterMode::kAlways : PrefilterMode::kKeywords;
-      if (warnings)
-        warnings->push_back(fmt::format(
-            "{}:{}: rule '{}': the regex cannot be prefiltered ({}); it runs on {}", r.pos.file,
-            r.pos.line, r.id, message,
-            r.keywords.empty() ? "every file (slow: add keywords)" : "files with its keywords"));
+      Debug("rule '{}': vectorscan: {}", r.id, message);
     }
+  }
+  // Said after compiling or loading from the cache alike, so the user always hears of it.
+  for (size_t i = 0; i < rs.size() && warnings && !options.disable_vectorscan; ++i) {
+    const PrefilterMode m = db->rules_[i].mode;
+    if (m != PrefilterMode::kKeywords && m != PrefilterMode::kAlways) continue;
+    warnings->push_back(fmt::format(
+        "{}:{}: rule '{}': Vectorscan cannot compile the regex, so RE2 runs it on {}",
+        rs[i].pos.file, rs[i].pos.line, rs[i].id,
+        m == PrefilterMode::kAlways ? "every file (slow: give the rule keywords)"
+                                    : "every file containing one of its keywords"));
   }
   for (size_t i = 0; i < rs.size(); ++i) {
     switch (db->rules_[i].mode) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,7 @@ std::string_view PrefilterModeName(PrefilterMode m);
 
 struct CompiledAllowlist {
   const rules::Allowlist* src = nullptr;
+  // The allowlist's regexes (and paths): one combined alternation when there are several.
   std::vector<std::shared_ptr<const re2::RE2>> regexes;
   std::vector<std::shared_ptr<const re2::RE2>> paths;
   std::vector<size_t> target_rules;  // global allowlists: rule indexes (empty = all)
@@ -43,13 +45,34 @@ struct CompiledAllowlist {
 
 struct CompiledRule {
   const rules::Rule* rule = nullptr;
-  std::shared_ptr<const re2::RE2> re;    // null for path-only rules
   std::shared_ptr<const re2::RE2> path;  // null when the rule applies to every path
   std::vector<CompiledAllowlist> allowlists;
   std::vector<uint32_t> keyword_ids;  // indexes into RulesDatabase::keywords()
   PrefilterMode mode = PrefilterMode::kAlways;
-  size_t max_width = 0;  // longest possible match in bytes; SIZE_MAX when unbounded
-  int num_groups = 0;
+  bool line_bounded = false;  // a match lies on one line but for its edges (see regex_info.h)
+
+  // The rule's RE2 and what is derived from it are built on first use: the built-in rules number
+  // in the hundreds and most never fire in a given scan, so compiling them all up front would
+  // dominate the start-up time. Thread-safe. Not for path-only rules.
+  const re2::RE2& Regex() const {
+    EnsureCompiled();
+    return *re_;
+  }
+  int num_groups() const {
+    EnsureCompiled();
+    return num_groups_;
+  }
+  // Longest possible match in bytes; SIZE_MAX when unbounded.
+  size_t max_width() const {
+    EnsureCompiled();
+    return max_width_;
+  }
+  void EnsureCompiled() const;
+
+  mutable std::shared_ptr<const re2::RE2> re_;  // preset when the loader compiled it already
+  mutable int num_groups_ = 0;
+  mutable size_t max_width_ = 0;
+  std::unique_ptr<std::once_flag> once_ = std::make_unique<std::once_flag>();
 };
 
 struct BuildOptions {

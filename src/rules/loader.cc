@@ -152,6 +152,7 @@ class Parser {
     for (size_t i = 0; i < al->regexes.size(); ++i) {
       al->regexes[i] = NormalizeRegex(al->regexes[i]);
       const toml::node& n = *t.get("regexes")->as_array()->get(i);
+      if (!compile_) continue;
       al->compiled_regexes.emplace_back();
       if (auto s = CheckRegex(n, what, al->regexes[i], &al->compiled_regexes.back()); !s.ok())
         return s;
@@ -159,6 +160,7 @@ class Parser {
     for (size_t i = 0; i < al->paths.size(); ++i) {
       al->paths[i] = NormalizeRegex(al->paths[i]);
       const toml::node& n = *t.get("paths")->as_array()->get(i);
+      if (!compile_) continue;
       al->compiled_paths.emplace_back();
       if (auto s = CheckRegex(n, what, al->paths[i], &al->compiled_paths.back()); !s.ok())
         return s;
@@ -236,10 +238,12 @@ class Parser {
       return ParseError(fmt::format("{}: {}: a rule needs a 'regex' or a 'path'", Where(file_, t), what));
     if (!r->regex.empty()) {
       r->regex = NormalizeRegex(r->regex);
-      int groups = 0;
-      if (auto s = CheckRegex(*t.get("regex"), what, r->regex, &r->compiled_regex, &groups);
-          !s.ok())
-        return s;
+      int groups = 1000;
+      if (compile_) {
+        if (auto s = CheckRegex(*t.get("regex"), what, r->regex, &r->compiled_regex, &groups);
+            !s.ok())
+          return s;
+      }
       if (r->secret_group > groups)
         return ParseError(fmt::format(
             "{}: {}: secretGroup {} but the regex has only {} capture group{}",
@@ -258,6 +262,7 @@ class Parser {
 
   std::string_view file_;
   std::vector<std::string>* warnings_;
+  bool compile_ = true;
 };
 
 std::string ParentDir(std::string_view file) {
@@ -268,7 +273,8 @@ std::string ParentDir(std::string_view file) {
 }  // namespace
 
 Result<RuleSet> LoadConfigText(std::string_view text, std::string_view file_name,
-                               std::vector<std::string>* warnings, int depth) {
+                               std::vector<std::string>* warnings, int depth,
+                               bool compile_regexes) {
   // Debian's toml++ is built with exceptions; they stop at this boundary.
   toml::table parsed;
   try {
@@ -280,6 +286,7 @@ Result<RuleSet> LoadConfigText(std::string_view text, std::string_view file_name
   }
   const toml::table& root = parsed;
   Parser p(file_name, warnings);
+  p.compile_ = compile_regexes;
   p.CheckKeys(root, {"title", "description", "rules", "allowlist", "allowlists", "extend"},
               {"minVersion"}, "config");
 
@@ -367,7 +374,8 @@ Result<RuleSet> LoadConfigFile(const std::string& path, std::vector<std::string>
 const RuleSet& DefaultRules() {
   static const RuleSet* set = [] {
     std::vector<std::string> warnings;
-    auto r = LoadConfigText(DefaultRulesToml(), "<built-in>", &warnings);
+    auto r = LoadConfigText(DefaultRulesToml(), "<built-in>", &warnings, 0,
+                            /*compile_regexes=*/false);
     if (!r) {
       std::fprintf(stderr, "leakguard: internal error: built-in rules: %s\n", r.error().message().c_str());
       std::abort();

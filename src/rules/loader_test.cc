@@ -222,7 +222,14 @@ TEST(DefaultRules, AtLeast120RulesWithUniqueIdsKeywordsAndTags) {
     EXPECT_FALSE(r.tags.empty()) << r.id;
     if (!r.PathOnly()) {
       EXPECT_FALSE(r.keywords.empty()) << r.id << " has no keywords";
+      // The built-in rules are not compiled when loaded (the matcher compiles them on use), so
+      // this test is what checks they are valid.
+      RE2 re(r.regex, RegexOptions());
+      EXPECT_TRUE(re.ok()) << r.id << ": " << re.error();
+      EXPECT_LE(r.secret_group, re.NumberOfCapturingGroups()) << r.id;
     }
+    for (const auto& al : r.allowlists)
+      for (const auto& x : al.regexes) EXPECT_TRUE(RE2(x, RegexOptions()).ok()) << r.id << ": " << x;
   }
 }
 

@@ -120,6 +120,7 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
           break;
         }
     }
+    if (why == DropReason::kInlineAllow) ++*suppressed;
     if (why != DropReason::kNone && !options.explain) continue;
     Finding f = MakeFinding(db, c.rule, prov);
     starts.Locate(c.secret_start, &f.line, &f.column);
@@ -136,8 +137,6 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
     findings::ComputeIds(&f);
     if (why == DropReason::kNone && options.ignore && options.ignore->Suppresses(f)) {
       why = DropReason::kIgnoreFile;
-      ++*suppressed;
-    } else if (why == DropReason::kInlineAllow) {
       ++*suppressed;
     }
     if (why != DropReason::kNone) {
@@ -160,6 +159,7 @@ ScanResult Scanner::Run(input::Source& source) {
   struct WorkerState {
     std::vector<Finding> findings;
     report::Summary summary;
+    std::vector<match::RuleStats> stats;
   };
   std::vector<WorkerState> states(static_cast<size_t>(threads));
   report::Summary enum_summary;
@@ -176,7 +176,7 @@ ScanResult Scanner::Run(input::Source& source) {
   };
 
   auto worker = [&](WorkerState* st) {
-    match::Matcher matcher(db_, match::MatcherOptions{options_.explain});
+    match::Matcher matcher(db_, match::MatcherOptions{options_.explain, options_.rule_stats});
     std::string buf;
     std::vector<Candidate> candidates;
     input::Item item;
@@ -207,6 +207,7 @@ ScanResult Scanner::Run(input::Source& source) {
       // Large buffers are not kept between files: a worker's memory follows its current file.
       if (buf.capacity() > (64u << 20)) std::string().swap(buf);
     }
+    st->stats = matcher.stats();
   };
 
   std::vector<std::thread> pool;
@@ -233,6 +234,18 @@ ScanResult Scanner::Run(input::Source& source) {
     result.summary.skipped_other += s.skipped_other;
     result.summary.suppressed += s.suppressed;
     for (auto& f : ws.findings) result.findings.push_back(std::move(f));
+    if (!ws.stats.empty()) {
+      result.rule_stats.resize(ws.stats.size());
+      for (size_t i = 0; i < ws.stats.size(); ++i) {
+        auto& a = result.rule_stats[i];
+        const auto& b = ws.stats[i];
+        a.prefilter_hits += b.prefilter_hits;
+        a.windows += b.windows;
+        a.bytes_confirmed += b.bytes_confirmed;
+        a.candidates += b.candidates;
+        a.nanos += b.nanos;
+      }
+    }
   }
   findings::SortFindings(&result.findings);
   for (const auto& f : result.findings)

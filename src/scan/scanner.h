@@ -31,11 +31,13 @@ struct ScanOptions {
   redact::MaskPolicy mask;
   const findings::IgnoreList* ignore = nullptr;
   bool use_simple_matcher = false;  // the RE2-only reference path (tests, --engine=re2)
+  bool rule_stats = false;          // collect per-rule cost counters (--rule-stats)
 };
 
 struct ScanResult {
   std::vector<findings::Finding> findings;  // sorted; dropped ones too in explain mode
   report::Summary summary;
+  std::vector<match::RuleStats> rule_stats;  // summed over workers; empty unless asked
 };
 
 class Scanner {
