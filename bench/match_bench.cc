@@ -64,26 +64,26 @@ class Rng {
 };
 
 constexpr std::string_view kWords[] = {
-    "user",     "account", "order",   "item",     "price",    "total",   "request", "response",
-    "client",   "server",  "config",  "settings", "handler",  "cache",   "buffer",  "queue",
-    "message",  "event",   "payload", "record",   "row",      "column",  "table",   "index",
-    "session",  "context", "result",  "error",    "status",   "count",   "limit",   "offset",
-    "page",     "path",    "file",    "name",     "value",    "data",    "list",    "map",
-    "node",     "tree",    "graph",   "edge",     "worker",   "task",    "job",     "retry",
-    "timeout",  "deadline", "metric", "label",    "tag",      "version", "build",   "deploy",
-    "region",   "zone",    "bucket",  "object",   "stream",   "reader",  "writer",  "parser",
-    "token",    "key",     "secret",  "password", "auth",     "login",   "email",   "address",
-    "customer", "invoice", "payment", "product",  "catalog",  "search",  "filter",  "sort",
-    "format",   "encode",  "decode",  "hash",     "digest",   "signature", "schema", "model",
-    "view",     "router",  "route",   "service",  "provider", "factory", "builder", "manager",
+    "user",     "account",  "order",   "item",     "price",    "total",     "request", "response",
+    "client",   "server",   "config",  "settings", "handler",  "cache",     "buffer",  "queue",
+    "message",  "event",    "payload", "record",   "row",      "column",    "table",   "index",
+    "session",  "context",  "result",  "error",    "status",   "count",     "limit",   "offset",
+    "page",     "path",     "file",    "name",     "value",    "data",      "list",    "map",
+    "node",     "tree",     "graph",   "edge",     "worker",   "task",      "job",     "retry",
+    "timeout",  "deadline", "metric",  "label",    "tag",      "version",   "build",   "deploy",
+    "region",   "zone",     "bucket",  "object",   "stream",   "reader",    "writer",  "parser",
+    "token",    "key",      "secret",  "password", "auth",     "login",     "email",   "address",
+    "customer", "invoice",  "payment", "product",  "catalog",  "search",    "filter",  "sort",
+    "format",   "encode",   "decode",  "hash",     "digest",   "signature", "schema",  "model",
+    "view",     "router",   "route",   "service",  "provider", "factory",   "builder", "manager",
 };
-constexpr std::string_view kVerbs[] = {"get", "set", "load", "save", "build", "parse", "render",
-                                       "fetch", "update", "delete", "create", "find", "validate",
-                                       "handle", "process", "compute", "resolve", "apply"};
-constexpr std::string_view kModules[] = {"os",      "json",    "logging", "requests", "typing",
-                                         "express", "lodash",  "react",   "axios",    "fmt",
-                                         "context", "strings", "net/http", "util",    "core",
-                                         "models",  "api",     "internal", "storage", "handlers"};
+constexpr std::string_view kVerbs[] = {
+    "get",    "set",    "load", "save",     "build",  "parse",   "render",  "fetch",   "update",
+    "delete", "create", "find", "validate", "handle", "process", "compute", "resolve", "apply"};
+constexpr std::string_view kModules[] = {"os",      "json",    "logging",  "requests", "typing",
+                                         "express", "lodash",  "react",    "axios",    "fmt",
+                                         "context", "strings", "net/http", "util",     "core",
+                                         "models",  "api",     "internal", "storage",  "handlers"};
 constexpr std::string_view kComments[] = {
     "TODO: handle the empty case before the loop",
     "the upstream service returns 204 when nothing changed",
@@ -98,9 +98,9 @@ constexpr std::string_view kComments[] = {
     "password reset links expire after 24 hours",
     "this is O(n log n) because of the sort",
 };
-constexpr std::string_view kHosts[] = {"api.example.com",  "internal.corp.local", "github.com",
-                                       "registry.npmjs.org", "s3.amazonaws.com",  "localhost:8080",
-                                       "db.prod.internal", "cdn.jsdelivr.net"};
+constexpr std::string_view kHosts[] = {
+    "api.example.com",  "internal.corp.local", "github.com",       "registry.npmjs.org",
+    "s3.amazonaws.com", "localhost:8080",      "db.prod.internal", "cdn.jsdelivr.net"};
 
 class TextGen {
  public:
@@ -150,29 +150,41 @@ class TextGen {
   }
   std::string Value() {
     switch (rng_.Below(8)) {
-      case 0: return Num();
-      case 1: return rng_.Chance(50) ? "true" : "false";
-      case 2: return Url();
-      case 3: return Uuid();
-      case 4: return Chars(kHex, rng_.Chance(50) ? 40 : 64);
-      case 5: return Snake();
-      case 6: return std::string(rng_.Pick(kHosts));
-      default: return "\"" + std::string(rng_.Pick(kComments)).substr(0, 20 + rng_.Below(20)) + "\"";
+      case 0:
+        return Num();
+      case 1:
+        return rng_.Chance(50) ? "true" : "false";
+      case 2:
+        return Url();
+      case 3:
+        return Uuid();
+      case 4:
+        return Chars(kHex, rng_.Chance(50) ? 40 : 64);
+      case 5:
+        return Snake();
+      case 6:
+        return std::string(rng_.Pick(kHosts));
+      default:
+        return "\"" + std::string(rng_.Pick(kComments)).substr(0, 20 + rng_.Below(20)) + "\"";
     }
   }
 
   // A secret of an assorted kind, on a line of its own that looks like where it would be found.
   std::string SecretLine() {
     switch (rng_.Below(6)) {
-      case 0: return "GITHUB_TOKEN = \"ghp_" + Chars(kAlnum, 36) + "\"\n";
-      case 1: return "aws_access_key_id = AKIA" + Chars("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16) + "\n";
+      case 0:
+        return "GITHUB_TOKEN = \"ghp_" + Chars(kAlnum, 36) + "\"\n";
+      case 1:
+        return "aws_access_key_id = AKIA" + Chars("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16) + "\n";
       case 2:
-        return "  slack_bot: xoxb-" + Chars("0123456789", 12) + "-" + Chars("0123456789", 13) + "-" +
-               Chars(kAlnum, 24) + "\n";
-      case 3: return "stripe.api_key = 'sk_live_" + Chars(kAlnum, 32) + "'\n";
+        return "  slack_bot: xoxb-" + Chars("0123456789", 12) + "-" + Chars("0123456789", 13) +
+               "-" + Chars(kAlnum, 24) + "\n";
+      case 3:
+        return "stripe.api_key = 'sk_live_" + Chars(kAlnum, 32) + "'\n";
       case 4:
         return "DATABASE_URL=postgres://app:" + Chars(kAlnum, 20) + "@db.prod.internal:5432/app\n";
-      default: return "    password = \"" + Chars(kAlnum, 18) + "\"\n";
+      default:
+        return "    password = \"" + Chars(kAlnum, 18) + "\"\n";
     }
   }
 
@@ -182,68 +194,164 @@ class TextGen {
     switch (lang) {
       case 0:  // Python
         switch (rng_.Below(9)) {
-          case 0: *o += "def " + Snake() + "(self, " + Snake() + ", " + Snake() + "=" + Num() + "):\n"; break;
-          case 1: *o += ind + Snake() + " = self." + Snake() + ".get(\"" + Snake() + "\", " + Num() + ")\n"; break;
-          case 2: *o += ind + "# " + std::string(rng_.Pick(kComments)) + "\n"; break;
-          case 3: *o += ind + "return " + Snake() + "(" + Snake() + ", timeout=" + Num() + ")\n"; break;
-          case 4: *o += "from " + std::string(rng_.Pick(kModules)) + " import " + Camel(true) + "\n"; break;
-          case 5: *o += ind + "logger.info(\"" + std::string(rng_.Pick(kComments)) + " %s\", " + Snake() + ")\n"; break;
-          case 6: *o += ind + "if " + Snake() + " is None or len(" + Snake() + ") > " + Num() + ":\n"; break;
-          case 7: *o += ind + Snake() + " = os.environ.get(\"" + Snake() + "\")\n"; break;
-          default: *o += "\n"; break;
+          case 0:
+            *o += "def " + Snake() + "(self, " + Snake() + ", " + Snake() + "=" + Num() + "):\n";
+            break;
+          case 1:
+            *o +=
+                ind + Snake() + " = self." + Snake() + ".get(\"" + Snake() + "\", " + Num() + ")\n";
+            break;
+          case 2:
+            *o += ind + "# " + std::string(rng_.Pick(kComments)) + "\n";
+            break;
+          case 3:
+            *o += ind + "return " + Snake() + "(" + Snake() + ", timeout=" + Num() + ")\n";
+            break;
+          case 4:
+            *o += "from " + std::string(rng_.Pick(kModules)) + " import " + Camel(true) + "\n";
+            break;
+          case 5:
+            *o += ind + "logger.info(\"" + std::string(rng_.Pick(kComments)) + " %s\", " + Snake() +
+                  ")\n";
+            break;
+          case 6:
+            *o += ind + "if " + Snake() + " is None or len(" + Snake() + ") > " + Num() + ":\n";
+            break;
+          case 7:
+            *o += ind + Snake() + " = os.environ.get(\"" + Snake() + "\")\n";
+            break;
+          default:
+            *o += "\n";
+            break;
         }
         break;
       case 1:  // JavaScript / TypeScript
         switch (rng_.Below(8)) {
-          case 0: *o += "const " + Camel(false) + " = require('" + std::string(rng_.Pick(kModules)) + "');\n"; break;
-          case 1: *o += "export async function " + Camel(false) + "(" + Camel(false) + ": string, opts?: " + Camel(true) + ") {\n"; break;
-          case 2: *o += ind + "const res = await fetch(`" + Url() + "`, { method: 'POST' });\n"; break;
-          case 3: *o += ind + "if (" + Camel(false) + "." + Camel(false) + " === undefined) { return null; }\n"; break;
-          case 4: *o += ind + "// " + std::string(rng_.Pick(kComments)) + "\n"; break;
-          case 5: *o += ind + "this." + Camel(false) + " = " + Camel(false) + "(" + Camel(false) + ", " + Num() + ");\n"; break;
-          case 6: *o += "  \"" + Snake() + "\": \"sha512-" + Chars(kB64, 86) + "==\",\n"; break;
-          default: *o += "}\n"; break;
+          case 0:
+            *o += "const " + Camel(false) + " = require('" + std::string(rng_.Pick(kModules)) +
+                  "');\n";
+            break;
+          case 1:
+            *o += "export async function " + Camel(false) + "(" + Camel(false) +
+                  ": string, opts?: " + Camel(true) + ") {\n";
+            break;
+          case 2:
+            *o += ind + "const res = await fetch(`" + Url() + "`, { method: 'POST' });\n";
+            break;
+          case 3:
+            *o += ind + "if (" + Camel(false) + "." + Camel(false) +
+                  " === undefined) { return null; }\n";
+            break;
+          case 4:
+            *o += ind + "// " + std::string(rng_.Pick(kComments)) + "\n";
+            break;
+          case 5:
+            *o += ind + "this." + Camel(false) + " = " + Camel(false) + "(" + Camel(false) + ", " +
+                  Num() + ");\n";
+            break;
+          case 6:
+            *o += "  \"" + Snake() + "\": \"sha512-" + Chars(kB64, 86) + "==\",\n";
+            break;
+          default:
+            *o += "}\n";
+            break;
         }
         break;
       case 2:  // Go
         switch (rng_.Below(7)) {
-          case 0: *o += "func (s *" + Camel(true) + ") " + Camel(true) + "(ctx context.Context, " + Camel(false) + " string) (*" + Camel(true) + ", error) {\n"; break;
-          case 1: *o += "\tif err != nil {\n\t\treturn nil, fmt.Errorf(\"" + Snake() + ": %w\", err)\n\t}\n"; break;
-          case 2: *o += "\t" + Camel(false) + " := make(map[string]int, " + Num() + ")\n"; break;
-          case 3: *o += "\t// " + std::string(rng_.Pick(kComments)) + "\n"; break;
-          case 4: *o += "\t" + Camel(false) + ", err := s." + Camel(false) + "." + Camel(true) + "(ctx, " + Camel(false) + ")\n"; break;
-          case 5: *o += "\t\"" + std::string(rng_.Pick(kModules)) + "\"\n"; break;
-          default: *o += "}\n\n"; break;
+          case 0:
+            *o += "func (s *" + Camel(true) + ") " + Camel(true) + "(ctx context.Context, " +
+                  Camel(false) + " string) (*" + Camel(true) + ", error) {\n";
+            break;
+          case 1:
+            *o += "\tif err != nil {\n\t\treturn nil, fmt.Errorf(\"" + Snake() +
+                  ": %w\", err)\n\t}\n";
+            break;
+          case 2:
+            *o += "\t" + Camel(false) + " := make(map[string]int, " + Num() + ")\n";
+            break;
+          case 3:
+            *o += "\t// " + std::string(rng_.Pick(kComments)) + "\n";
+            break;
+          case 4:
+            *o += "\t" + Camel(false) + ", err := s." + Camel(false) + "." + Camel(true) +
+                  "(ctx, " + Camel(false) + ")\n";
+            break;
+          case 5:
+            *o += "\t\"" + std::string(rng_.Pick(kModules)) + "\"\n";
+            break;
+          default:
+            *o += "}\n\n";
+            break;
         }
         break;
       case 3:  // Java
         switch (rng_.Below(7)) {
-          case 0: *o += "import com." + Snake() + "." + Camel(true) + ";\n"; break;
-          case 1: *o += "    private final " + Camel(true) + " " + Camel(false) + ";\n"; break;
-          case 2: *o += "    public " + Camel(true) + " " + Camel(false) + "() { return this." + Camel(false) + "; }\n"; break;
-          case 3: *o += "        /* " + std::string(rng_.Pick(kComments)) + " */\n"; break;
-          case 4: *o += "        " + Camel(true) + " " + Camel(false) + " = new " + Camel(true) + "(" + Num() + ", \"" + Snake() + "\");\n"; break;
-          case 5: *o += "    @Override\n"; break;
-          default: *o += "    }\n"; break;
+          case 0:
+            *o += "import com." + Snake() + "." + Camel(true) + ";\n";
+            break;
+          case 1:
+            *o += "    private final " + Camel(true) + " " + Camel(false) + ";\n";
+            break;
+          case 2:
+            *o += "    public " + Camel(true) + " " + Camel(false) + "() { return this." +
+                  Camel(false) + "; }\n";
+            break;
+          case 3:
+            *o += "        /* " + std::string(rng_.Pick(kComments)) + " */\n";
+            break;
+          case 4:
+            *o += "        " + Camel(true) + " " + Camel(false) + " = new " + Camel(true) + "(" +
+                  Num() + ", \"" + Snake() + "\");\n";
+            break;
+          case 5:
+            *o += "    @Override\n";
+            break;
+          default:
+            *o += "    }\n";
+            break;
         }
         break;
       case 4:  // YAML
         switch (rng_.Below(6)) {
-          case 0: *o += Snake() + ":\n"; break;
-          case 1: *o += "  " + Snake() + ": " + Value() + "\n"; break;
-          case 2: *o += "    - name: " + Snake() + "\n      value: " + Value() + "\n"; break;
-          case 3: *o += "  image: registry." + std::string(rng_.Pick(kHosts)) + "/" + Snake() + ":1." + Num() + "\n"; break;
-          case 4: *o += "# " + std::string(rng_.Pick(kComments)) + "\n"; break;
-          default: *o += "  checksum: sha256:" + Chars(kHex, 64) + "\n"; break;
+          case 0:
+            *o += Snake() + ":\n";
+            break;
+          case 1:
+            *o += "  " + Snake() + ": " + Value() + "\n";
+            break;
+          case 2:
+            *o += "    - name: " + Snake() + "\n      value: " + Value() + "\n";
+            break;
+          case 3:
+            *o += "  image: registry." + std::string(rng_.Pick(kHosts)) + "/" + Snake() + ":1." +
+                  Num() + "\n";
+            break;
+          case 4:
+            *o += "# " + std::string(rng_.Pick(kComments)) + "\n";
+            break;
+          default:
+            *o += "  checksum: sha256:" + Chars(kHex, 64) + "\n";
+            break;
         }
         break;
       default:  // JSON
         switch (rng_.Below(5)) {
-          case 0: *o += "  \"" + Camel(false) + "\": \"" + Uuid() + "\",\n"; break;
-          case 1: *o += "  \"" + Camel(false) + "\": " + Num() + ",\n"; break;
-          case 2: *o += "  \"" + Snake() + "\": \"" + Url() + "\",\n"; break;
-          case 3: *o += "  \"data\": \"" + Chars(kB64, 40 + rng_.Below(120)) + "\",\n"; break;
-          default: *o += "  \"" + Snake() + "\": {\"id\": \"" + Chars(kHex, 40) + "\"},\n"; break;
+          case 0:
+            *o += "  \"" + Camel(false) + "\": \"" + Uuid() + "\",\n";
+            break;
+          case 1:
+            *o += "  \"" + Camel(false) + "\": " + Num() + ",\n";
+            break;
+          case 2:
+            *o += "  \"" + Snake() + "\": \"" + Url() + "\",\n";
+            break;
+          case 3:
+            *o += "  \"data\": \"" + Chars(kB64, 40 + rng_.Below(120)) + "\",\n";
+            break;
+          default:
+            *o += "  \"" + Snake() + "\": {\"id\": \"" + Chars(kHex, 40) + "\"},\n";
+            break;
         }
         break;
     }
@@ -303,7 +411,8 @@ void SetThroughput(benchmark::State& state, size_t bytes_per_iteration) {
   state.counters["MB/s"] = benchmark::Counter(total / 1e6, benchmark::Counter::kIsRate);
 }
 
-// ---- Benchmarks ----------------------------------------------------------------------------------
+// ---- Benchmarks
+// ----------------------------------------------------------------------------------
 
 void BM_ScanSourceCode(benchmark::State& state) {
   const std::string& text = SourceCode();

@@ -33,10 +33,18 @@ void LogMessage(LogLevel level, std::string_view message) {
   }
   const char* prefix = "";
   switch (level) {
-    case LogLevel::kDebug: prefix = "debug: "; break;
-    case LogLevel::kNote: prefix = "note: "; break;
-    case LogLevel::kWarning: prefix = "warning: "; break;
-    case LogLevel::kError: prefix = "error: "; break;
+    case LogLevel::kDebug:
+      prefix = "debug: ";
+      break;
+    case LogLevel::kNote:
+      prefix = "note: ";
+      break;
+    case LogLevel::kWarning:
+      prefix = "warning: ";
+      break;
+    case LogLevel::kError:
+      prefix = "error: ";
+      break;
   }
   std::fprintf(stderr, "leakguard: %s%.*s\n", prefix, static_cast<int>(message.size()),
                message.data());

@@ -35,7 +35,8 @@ void AddOutputFlags(CLI::App* cmd, OutputFlags* f) {
       ->default_str("");
   cmd->add_flag("--no-redact", f->no_redact, "Show secrets in full in the report (careful)");
   cmd->add_option("--exit-code", f->exit_code, "Exit code when secrets are found (default 1)");
-  cmd->add_option("--color", f->color, "Colour in text output: auto (on a terminal), always, never");
+  cmd->add_option("--color", f->color,
+                  "Colour in text output: auto (on a terminal), always, never");
   cmd->add_flag("--explain", f->explain,
                 "Also list candidates that were dropped, with the filter that dropped each");
 }
@@ -52,13 +53,18 @@ Result<uint64_t> ParseSize(std::string_view text) {
     return Err(InvalidArgument(fmt::format("'{}' is not a size (e.g. 4096, 512K, 50M, 2G)", text)));
   std::string_view unit(ptr, static_cast<size_t>(text.data() + text.size() - ptr));
   uint64_t mul = 1;
-  if (unit.empty() || unit == "B" || unit == "b") mul = 1;
-  else if (unit == "K" || unit == "k" || unit == "KiB" || unit == "KB") mul = 1ull << 10;
-  else if (unit == "M" || unit == "m" || unit == "MiB" || unit == "MB") mul = 1ull << 20;
-  else if (unit == "G" || unit == "g" || unit == "GiB" || unit == "GB") mul = 1ull << 30;
+  if (unit.empty() || unit == "B" || unit == "b")
+    mul = 1;
+  else if (unit == "K" || unit == "k" || unit == "KiB" || unit == "KB")
+    mul = 1ull << 10;
+  else if (unit == "M" || unit == "m" || unit == "MiB" || unit == "MB")
+    mul = 1ull << 20;
+  else if (unit == "G" || unit == "g" || unit == "GiB" || unit == "GB")
+    mul = 1ull << 30;
   else
     return Err(InvalidArgument(fmt::format("'{}': unknown unit '{}' (use K, M or G)", text, unit)));
-  if (value > (UINT64_MAX / mul)) return Err(InvalidArgument(fmt::format("'{}' is too large", text)));
+  if (value > (UINT64_MAX / mul))
+    return Err(InvalidArgument(fmt::format("'{}' is too large", text)));
   uint64_t bytes = value * mul;
   // Vectorscan scans blocks of at most 4 GiB - 1.
   if (bytes >= (4ull << 30)) return Err(InvalidArgument(fmt::format("'{}': at most 4095M", text)));
@@ -103,8 +109,10 @@ int WriteReport(const OutputFlags& f, report::Format format, const match::RulesD
   for (const auto& cr : db.rules())
     ro.rules.push_back({cr.rule->id, cr.rule->description, cr.rule->tags});
   const bool to_stdout = f.output.empty() || f.output == "-";
-  if (f.color == "always") ro.color = true;
-  else if (f.color == "never") ro.color = false;
+  if (f.color == "always")
+    ro.color = true;
+  else if (f.color == "never")
+    ro.color = false;
   else if (f.color == "auto")
     ro.color = to_stdout && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
   else
@@ -120,7 +128,8 @@ int WriteReport(const OutputFlags& f, report::Format format, const match::RulesD
   if (to_stdout) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     if (std::fflush(stdout) != 0) {
-      fmt::print(stderr, "leakguard: error: writing the report to stdout: {}\n", std::strerror(errno));
+      fmt::print(stderr, "leakguard: error: writing the report to stdout: {}\n",
+                 std::strerror(errno));
       return 2;
     }
   } else {

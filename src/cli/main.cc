@@ -9,8 +9,9 @@
 
 int main(int argc, char** argv) {
   using namespace leakguard::cli;
-  CLI::App app{"leakguard: finds leaked secrets (API keys, tokens, passwords, private keys)\n"
-               "in files, directories and standard input."};
+  CLI::App app{
+      "leakguard: finds leaked secrets (API keys, tokens, passwords, private keys)\n"
+      "in files, directories and standard input."};
   app.name("leakguard");
   app.set_version_flag("--version", std::string("leakguard ") + LEAKGUARD_VERSION);
   app.require_subcommand(1);

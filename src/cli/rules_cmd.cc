@@ -60,9 +60,9 @@ int Show(const RulesOptions& o) {
     std::string kw, tags;
     for (const auto& k : r.keywords) kw += (kw.empty() ? "" : ", ") + k;
     for (const auto& t : r.tags) tags += (tags.empty() ? "" : ", ") + t;
-    fmt::print("keywords:    {}\ntags:        {}\nprefilter:   {}\nallowlists:  {}\ndefined at:  {}:{}\n",
-               kw, tags, match::PrefilterModeName(cr.mode), r.allowlists.size(), r.pos.file,
-               r.pos.line);
+    fmt::print(
+        "keywords:    {}\ntags:        {}\nprefilter:   {}\nallowlists:  {}\ndefined at:  {}:{}\n",
+        kw, tags, match::PrefilterModeName(cr.mode), r.allowlists.size(), r.pos.file, r.pos.line);
     return kExitClean;
   }
   fmt::print(stderr, "leakguard: no rule with id '{}'\n", o.id);
@@ -84,11 +84,12 @@ int Test(const RulesOptions& o) {
     fmt::print("FAIL {} ({}:{}): {}\n", f.rule_id, f.file, f.line, f.what);
   for (const auto& id : report->rules_without_examples)
     fmt::print("MISSING {}: no {}/{}.toml\n", id, o.dir, id);
-  fmt::print("{} rules tested, {} positives, {} negatives: {} failures, {} rules without examples\n",
-             report->rules_tested, report->positives, report->negatives, report->failures.size(),
-             report->rules_without_examples.size());
+  fmt::print(
+      "{} rules tested, {} positives, {} negatives: {} failures, {} rules without examples\n",
+      report->rules_tested, report->positives, report->negatives, report->failures.size(),
+      report->rules_without_examples.size());
   return report->failures.empty() && report->rules_without_examples.empty() ? kExitClean
-                                                                             : kExitFindings;
+                                                                            : kExitFindings;
 }
 
 }  // namespace
@@ -98,7 +99,8 @@ std::function<int()> RegisterRules(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("rules", "List, show and test detection rules");
   cmd->require_subcommand(1);
   CLI::App* list = cmd->add_subcommand("list", "List the rules with their prefilter mode and tags");
-  list->add_option("-c,--config", o->config, "Rules config (gitleaks/Betterleaks TOML); default: built-in");
+  list->add_option("-c,--config", o->config,
+                   "Rules config (gitleaks/Betterleaks TOML); default: built-in");
   CLI::App* show = cmd->add_subcommand("show", "Show one rule");
   show->add_option("id", o->id, "Rule id")->required();
   show->add_option("-c,--config", o->config, "Rules config; default: built-in");

@@ -158,13 +158,15 @@ std::function<int()> RegisterScan(CLI::App& app) {
       "Everything under each PATH is scanned (no .gitignore filtering unless asked); binary files\n"
       "and files over --max-file-size are skipped and counted. Exit code: 0 no findings,\n"
       "1 findings (see --exit-code), 2 usage, configuration or runtime error.");
-  cmd->add_option("paths", f->paths, "Files or directories to scan ('-' = standard input); default: .");
+  cmd->add_option("paths", f->paths,
+                  "Files or directories to scan ('-' = standard input); default: .");
   cmd->add_flag("--stdin", f->stdin_flag, "Scan standard input (same as the path '-')");
   AddCommonFlags(cmd, &f->common);
   AddOutputFlags(cmd, &f->out);
   cmd->add_option("-j,--threads", f->threads, "Worker threads (default 0 = all cores)");
-  cmd->add_option("--max-file-size", f->max_file_size,
-                  "Skip (and name in a warning) files larger than this; K/M/G suffixes (default 50M)");
+  cmd->add_option(
+      "--max-file-size", f->max_file_size,
+      "Skip (and name in a warning) files larger than this; K/M/G suffixes (default 50M)");
   cmd->add_flag("--respect-gitignore", f->respect_gitignore,
                 "Skip what .gitignore, .ignore and .git/info/exclude exclude, and .git itself");
   cmd->add_flag("-L,--follow-symlinks", f->follow_symlinks,

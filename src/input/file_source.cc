@@ -108,7 +108,10 @@ struct Walker {
       if (type == DT_UNKNOWN) {
         struct stat st;
         if (::lstat(fs_path.c_str(), &st) != 0) continue;  // vanished
-        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
+        type = S_ISDIR(st.st_mode)   ? DT_DIR
+               : S_ISREG(st.st_mode) ? DT_REG
+               : S_ISLNK(st.st_mode) ? DT_LNK
+                                     : DT_FIFO;
       }
       bool is_dir = type == DT_DIR;
       if (type == DT_LNK) {
@@ -126,9 +129,12 @@ struct Walker {
                   fmt::format("{}: broken symlink: {}", shown, std::strerror(errno)));
           continue;
         }
-        if (S_ISDIR(st.st_mode)) is_dir = true;
-        else if (S_ISREG(st.st_mode)) type = DT_REG;
-        else type = DT_FIFO;
+        if (S_ISDIR(st.st_mode))
+          is_dir = true;
+        else if (S_ISREG(st.st_mode))
+          type = DT_REG;
+        else
+          type = DT_FIFO;
       }
       if (is_dir) {
         if (o.respect_gitignore && name == ".git") continue;
@@ -189,8 +195,7 @@ Status FileSource::Enumerate(
     struct stat st;
     if (::stat(root.c_str(), &st) != 0) {
       std::string shown = PrintablePath(root);
-      skipped(SkipReason::kUnreadable, shown,
-              fmt::format("{}: {}", shown, std::strerror(errno)));
+      skipped(SkipReason::kUnreadable, shown, fmt::format("{}: {}", shown, std::strerror(errno)));
       continue;
     }
     if (S_ISDIR(st.st_mode)) {

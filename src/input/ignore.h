@@ -14,7 +14,7 @@
 namespace leakguard::input {
 
 struct IgnorePattern {
-  std::string glob;      // without leading '!' / '/' and trailing '/'
+  std::string glob;  // without leading '!' / '/' and trailing '/'
   bool negate = false;
   bool dir_only = false;
   bool anchored = false;  // contains a '/' (other than a trailing one)

@@ -10,8 +10,8 @@
 // Thread-safety: `Enumerate` runs on one thread; `ReadItem` is thread-safe (no shared state).
 #pragma once
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -72,9 +72,9 @@ class Source {
   // Calls `emit` for each item, in a deterministic order. `skipped(reason, path, detail)` is
   // called for paths skipped during enumeration. Returns an error only when the source as a
   // whole cannot be read (tier 2); per-path problems go to `skipped`.
-  virtual Status Enumerate(const std::function<void(Item&&)>& emit,
-                           const std::function<void(SkipReason, const std::string&,
-                                                    const std::string&)>& skipped) = 0;
+  virtual Status Enumerate(
+      const std::function<void(Item&&)>& emit,
+      const std::function<void(SkipReason, const std::string&, const std::string&)>& skipped) = 0;
 };
 
 }  // namespace leakguard::input

@@ -15,8 +15,8 @@ Status StreamSource::Enumerate(
   const size_t overlap = std::max<size_t>(options_.overlap, 2);
   const size_t half = overlap / 2;
   const size_t chunk = std::max(options_.chunk_size, overlap);
-  std::string buf;              // carried overlap + new bytes
-  size_t report_from = 0;       // in buf
+  std::string buf;         // carried overlap + new bytes
+  size_t report_from = 0;  // in buf
   uint64_t byte_base = 0, line_base = 0;
   bool first = true, eof = false;
   uint64_t chunk_index = 0;
@@ -67,8 +67,8 @@ Status StreamSource::Enumerate(
     const size_t keep_from = report_to > half ? report_to - half : 0;
     std::string next = buf.substr(keep_from);
     item.data = std::move(buf);
-    const uint64_t dropped_lines =
-        static_cast<uint64_t>(std::count(item.data.begin(), item.data.begin() + static_cast<std::ptrdiff_t>(keep_from), '\n'));
+    const uint64_t dropped_lines = static_cast<uint64_t>(std::count(
+        item.data.begin(), item.data.begin() + static_cast<std::ptrdiff_t>(keep_from), '\n'));
     emit(std::move(item));
     if (eof) break;
     first = false;

@@ -1,11 +1,11 @@
 #include "match/examples.h"
 
 #include <fmt/core.h>
+#include <toml++/toml.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "match/matcher.h"
 
@@ -21,8 +21,10 @@ struct Outcome {
 Outcome Evaluate(Matcher& m, const RulesDatabase& db, uint32_t rule, std::string_view text,
                  std::string_view path, const std::string* want_secret, bool simple) {
   std::vector<Candidate> cands;
-  if (simple) m.ScanSimple(text, &cands);
-  else m.Scan(text, &cands);
+  if (simple)
+    m.ScanSimple(text, &cands);
+  else
+    m.Scan(text, &cands);
   Outcome o;
   const CompiledRule& cr = db.rules()[rule];
   if (cr.mode == PrefilterMode::kPathOnly) {

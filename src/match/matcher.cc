@@ -31,7 +31,7 @@ constexpr size_t kUnboundedWindow = 64 * 1024;
 constexpr uint32_t kMaxHitsPerRule = 1u << 16;
 
 constexpr std::string_view kInlineAllowMarkers[] = {"leakguard:allow", "gitleaks:allow",
-                                                     "pragma: allowlist secret"};
+                                                    "pragma: allowlist secret"};
 
 bool ContainsCaseless(std::string_view hay, std::string_view lower_needle) {
   if (lower_needle.empty()) return true;
@@ -95,8 +95,7 @@ bool AllowedAt(const CompiledAllowlist& al, std::string_view path, std::string_v
   bool path_hit = PathHit(al, path), commit_hit = CommitHit(al, commit);
   if (al.src->condition == rules::Condition::kOr) return content || path_hit || commit_hit;
   if (!any_content && al.src->paths.empty() && al.src->commits.empty()) return false;
-  return content && (al.src->paths.empty() || path_hit) &&
-         (al.src->commits.empty() || commit_hit);
+  return content && (al.src->paths.empty() || path_hit) && (al.src->commits.empty() || commit_hit);
 }
 
 bool Targets(const CompiledAllowlist& al, uint32_t rule) {
@@ -108,15 +107,24 @@ bool Targets(const CompiledAllowlist& al, uint32_t rule) {
 
 std::string_view DropReasonName(DropReason r) {
   switch (r) {
-    case DropReason::kNone: return "none";
-    case DropReason::kEmptySecret: return "empty-secret";
-    case DropReason::kEntropy: return "entropy";
-    case DropReason::kPlaceholder: return "placeholder";
-    case DropReason::kRuleAllowlist: return "rule-allowlist";
-    case DropReason::kGlobalAllowlist: return "global-allowlist";
-    case DropReason::kInlineAllow: return "inline-allow";
-    case DropReason::kPath: return "path";
-    case DropReason::kIgnoreFile: return "ignore-file";
+    case DropReason::kNone:
+      return "none";
+    case DropReason::kEmptySecret:
+      return "empty-secret";
+    case DropReason::kEntropy:
+      return "entropy";
+    case DropReason::kPlaceholder:
+      return "placeholder";
+    case DropReason::kRuleAllowlist:
+      return "rule-allowlist";
+    case DropReason::kGlobalAllowlist:
+      return "global-allowlist";
+    case DropReason::kInlineAllow:
+      return "inline-allow";
+    case DropReason::kPath:
+      return "path";
+    case DropReason::kIgnoreFile:
+      return "ignore-file";
   }
   return "?";
 }
@@ -143,7 +151,7 @@ Matcher::Matcher(std::shared_ptr<const RulesDatabase> db, MatcherOptions options
   }
   hit_counts_.resize(db_->rules().size());
   whole_blob_.resize(db_->rules().size());
-  keyword_hit_.resize(db_->keywords().size());
+  keyword_state_.resize(db_->keywords().size());
   if (options_.collect_stats) stats_.resize(db_->rules().size());
 }
 
@@ -154,19 +162,31 @@ Matcher::~Matcher() {
 int Matcher::OnMatch(unsigned id, unsigned long long /*from*/, unsigned long long to,
                      unsigned /*flags*/, void* ctx) {
   auto* self = static_cast<Matcher*>(ctx);
-  const size_t n_rules = self->hit_counts_.size();
-  if (id >= n_rules) {
-    self->keyword_hit_[id - n_rules] = 1;
-    return 0;
-  }
   if (++self->hit_counts_[id] <= kMaxHitsPerRule) self->hits_.push_back({id, to});
   return 0;
 }
 
-bool Matcher::KeywordsPresent(const CompiledRule& cr) const {
+bool Matcher::KeywordInBlob(uint32_t k, ByteView blob) {
+  uint8_t& state = keyword_state_[k];
+  if (state == 0) {
+    if (!lower_valid_) {
+      lower_.resize(blob.size());
+      std::transform(blob.begin(), blob.end(), lower_.begin(), [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      });
+      lower_valid_ = true;
+    }
+    state = lower_.find(db_->keywords()[k]) != std::string::npos ? 1 : 2;
+  }
+  return state == 1;
+}
+
+bool Matcher::KeywordsPresent(const CompiledRule& cr, ByteView blob, std::string_view match) {
   if (cr.keyword_ids.empty()) return true;
   for (uint32_t k : cr.keyword_ids)
-    if (keyword_hit_[k]) return true;
+    if (keyword_state_[k] == 1 || ContainsCaseless(match, db_->keywords()[k])) return true;
+  for (uint32_t k : cr.keyword_ids)
+    if (KeywordInBlob(k, blob)) return true;
   return false;
 }
 
@@ -178,7 +198,8 @@ void Matcher::Scan(ByteView blob, std::vector<Candidate>* out) {
   }
   hits_.clear();
   std::fill(hit_counts_.begin(), hit_counts_.end(), 0);
-  std::fill(keyword_hit_.begin(), keyword_hit_.end(), 0);
+  std::fill(keyword_state_.begin(), keyword_state_.end(), 0);
+  lower_valid_ = false;
   LG_CHECK(blob.size() <= UINT32_MAX);
   hs_scan(static_cast<hs_database_t*>(db_->hs_database()), blob.data(),
           static_cast<unsigned>(blob.size()), 0, static_cast<hs_scratch_t*>(scratch_), &OnMatch,
@@ -194,7 +215,7 @@ void Matcher::Scan(ByteView blob, std::vector<Candidate>* out) {
     while (j < hits_.size() && hits_[j].rule == r) ++j;
     const CompiledRule& cr = rules[r];
     if (!stats_.empty()) stats_[r].prefilter_hits += hit_counts_[r];
-    if (KeywordsPresent(cr)) {
+    {  // keywords are checked per candidate, in ConfirmRange
       if (hit_counts_[r] > kMaxHitsPerRule) {
         ConfirmRange(r, blob, 0, blob.size(), out);
       } else {
@@ -224,7 +245,7 @@ void Matcher::Scan(ByteView blob, std::vector<Candidate>* out) {
     i = j;
   }
   for (uint32_t r : db_->keyword_rules())
-    if (KeywordsPresent(rules[r])) ConfirmRange(r, blob, 0, blob.size(), out);
+    if (KeywordsPresent(rules[r], blob)) ConfirmRange(r, blob, 0, blob.size(), out);
   for (uint32_t r : db_->always_rules()) ConfirmRange(r, blob, 0, blob.size(), out);
   std::sort(out->begin(), out->end(), [](const Candidate& a, const Candidate& b) {
     return a.start != b.start ? a.start < b.start : a.rule < b.rule;
@@ -233,14 +254,11 @@ void Matcher::Scan(ByteView blob, std::vector<Candidate>* out) {
 
 void Matcher::ScanSimple(ByteView blob, std::vector<Candidate>* out) {
   out->clear();
-  lower_.assign(blob);
-  for (char& c : lower_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const auto& kws = db_->keywords();
-  for (size_t k = 0; k < kws.size(); ++k)
-    keyword_hit_[k] = lower_.find(kws[k]) != std::string::npos;
+  std::fill(keyword_state_.begin(), keyword_state_.end(), 0);
+  lower_valid_ = false;
   const auto& rules = db_->rules();
   for (uint32_t r = 0; r < rules.size(); ++r) {
-    if (rules[r].mode == PrefilterMode::kPathOnly || !KeywordsPresent(rules[r])) continue;
+    if (rules[r].mode == PrefilterMode::kPathOnly || !KeywordsPresent(rules[r], blob)) continue;
     ConfirmRange(r, blob, 0, blob.size(), out);
   }
   std::sort(out->begin(), out->end(), [](const Candidate& a, const Candidate& b) {
@@ -268,6 +286,9 @@ void Matcher::ConfirmRange(uint32_t rule, ByteView blob, size_t from, size_t to,
   }
   const re2::StringPiece text(blob.data(), blob.size());
   size_t pos = from;
+  // After each match the search resumes after the secret, not after the whole match: a trailing
+  // delimiter such as `(?:[\s;]|$)` must not swallow the boundary a token on the next line
+  // starts with.
   while (pos <= to) {
     if (!re.Match(text, pos, to, re2::RE2::UNANCHORED, g, n)) break;
     const size_t ms = static_cast<size_t>(g[0].data() - blob.data());
@@ -288,17 +309,18 @@ void Matcher::ConfirmRange(uint32_t rule, ByteView blob, size_t from, size_t to,
         }
     }
     if (secret.data() == nullptr) secret = re2::StringPiece(g[0].data(), 0);
+    pos = secret.data() + secret.size() > g[0].data()
+              ? static_cast<size_t>(secret.data() - blob.data()) + secret.size()
+              : ms + 1;
+    // gitleaks semantics: a rule applies only to blobs holding one of its keywords.
+    if (!KeywordsPresent(cr, blob, std::string_view(g[0].data(), g[0].size()))) continue;
     c.secret_start = static_cast<size_t>(secret.data() - blob.data());
     c.secret_end = c.secret_start + secret.size();
     Filter(blob, &c);
     if (!stats_.empty()) ++stats_[rule].candidates;
     // Inline-allowed candidates are kept so the pipeline can count them as suppressed.
-    if (c.drop == DropReason::kNone || c.drop == DropReason::kInlineAllow ||
-        options_.keep_dropped)
+    if (c.drop == DropReason::kNone || c.drop == DropReason::kInlineAllow || options_.keep_dropped)
       out->push_back(c);
-    // Resume after the secret, not after the whole match: a trailing delimiter such as
-    // `(?:[\s;]|$)` must not swallow the boundary a token on the next line starts with.
-    pos = c.secret_end > ms ? c.secret_end : ms + 1;
   }
   if (!stats_.empty())
     stats_[rule].nanos += static_cast<uint64_t>(

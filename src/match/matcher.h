@@ -1,10 +1,12 @@
 // Matcher: finds rule matches in one blob of bytes.
 //
 // `Scan` is the fast path: one Vectorscan pass over the blob reports, for every rule, the end
-// offsets where its regex (or a superset of it) matches, and which keywords occur. RE2 then
-// confirms only around those offsets (a window as wide as the rule's longest possible match) and
-// extracts the secret group. `ScanSimple` is the reference path — RE2 over the whole blob for every
-// rule whose keywords occur — used by tests to check that the fast path finds exactly the same.
+// offsets where its regex (or a superset of it) matches. RE2 then confirms only around those
+// offsets (a window as wide as the rule's longest possible match) and extracts the secret group.
+// A rule's keywords are checked only for its candidates: in the match first (where built-in rules
+// always have them), else once per blob, case-insensitively. `ScanSimple` is the reference path —
+// RE2 over the whole blob for every rule whose keywords occur — used by tests to check that the
+// fast path finds exactly the same.
 //
 // Each candidate then passes the content filters, in order: empty secret, entropy, placeholder,
 // the rule's allowlists, the global allowlists, an inline allow comment on its line. Filters that
@@ -40,12 +42,12 @@ enum class DropReason : uint8_t {
 std::string_view DropReasonName(DropReason r);
 
 struct Candidate {
-  uint32_t rule = 0;                      // index into RulesDatabase::rules()
-  size_t start = 0, end = 0;              // the whole match, byte offsets in the blob
+  uint32_t rule = 0;          // index into RulesDatabase::rules()
+  size_t start = 0, end = 0;  // the whole match, byte offsets in the blob
   size_t secret_start = 0, secret_end = 0;
   double entropy = 0;
   DropReason drop = DropReason::kNone;
-  std::string_view drop_detail;           // static text or text owned by the database
+  std::string_view drop_detail;  // static text or text owned by the database
 
   std::string_view Secret(ByteView blob) const {
     return blob.substr(secret_start, secret_end - secret_start);
@@ -58,7 +60,7 @@ struct Candidate {
 std::string_view LineAround(ByteView blob, size_t start, size_t end, size_t clip = 4096);
 
 struct MatcherOptions {
-  bool keep_dropped = false;  // --explain: return dropped candidates too, with their reason
+  bool keep_dropped = false;   // --explain: return dropped candidates too, with their reason
   bool collect_stats = false;  // --rule-stats: per-rule cost counters
 };
 
@@ -98,16 +100,19 @@ class Matcher {
   void ConfirmRange(uint32_t rule, ByteView blob, size_t from, size_t to,
                     std::vector<Candidate>* out);
   void Filter(ByteView blob, Candidate* c) const;
-  bool KeywordsPresent(const CompiledRule& cr) const;
+  // Whether one of the rule's keywords occurs in `match` or anywhere in the blob.
+  bool KeywordsPresent(const CompiledRule& cr, ByteView blob, std::string_view match = {});
+  bool KeywordInBlob(uint32_t keyword, ByteView blob);
 
   std::shared_ptr<const RulesDatabase> db_;
   MatcherOptions options_;
   void* scratch_ = nullptr;  // hs_scratch_t*
   std::vector<Hit> hits_;
   std::vector<uint32_t> hit_counts_;
-  std::vector<uint8_t> keyword_hit_;
+  std::vector<uint8_t> keyword_state_;  // per blob: 0 unknown, 1 present, 2 absent
   std::vector<uint8_t> whole_blob_;
-  std::string lower_;  // ScanSimple's lower-cased blob
+  std::string lower_;  // the blob lower-cased, made on the first keyword lookup
+  bool lower_valid_ = false;
   std::vector<RuleStats> stats_;
 };
 

@@ -1,16 +1,16 @@
 #include "match/matcher.h"
 
 #include <gtest/gtest.h>
+#include <toml++/toml.h>
 
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "match/entropy.h"
-#include "match/regex_info.h"
 #include "match/placeholder.h"
+#include "match/regex_info.h"
 #include "rules/loader.h"
 
 namespace leakguard::match {
@@ -35,7 +35,7 @@ struct Found {
 };
 
 std::vector<Found> ScanText(const RulesDatabase& db, std::string_view text, bool simple = false,
-                       bool keep_dropped = false) {
+                            bool keep_dropped = false) {
   Matcher m(std::shared_ptr<const RulesDatabase>(&db, [](const RulesDatabase*) {}),
             MatcherOptions{keep_dropped});
   std::vector<Candidate> out;
@@ -101,9 +101,12 @@ secretGroup = 2
 id = "whole"
 regex = '''d=\w{6,}'''
 )");
-  EXPECT_EQ(ScanText(*db, "b=QWERTY1"), (std::vector<Found>{{"groups", "QWERTY1", DropReason::kNone}}));
-  EXPECT_EQ(ScanText(*db, "c=ZXCVBN2"), (std::vector<Found>{{"explicit", "ZXCVBN2", DropReason::kNone}}));
-  EXPECT_EQ(ScanText(*db, "d=ASDFGH3"), (std::vector<Found>{{"whole", "d=ASDFGH3", DropReason::kNone}}));
+  EXPECT_EQ(ScanText(*db, "b=QWERTY1"),
+            (std::vector<Found>{{"groups", "QWERTY1", DropReason::kNone}}));
+  EXPECT_EQ(ScanText(*db, "c=ZXCVBN2"),
+            (std::vector<Found>{{"explicit", "ZXCVBN2", DropReason::kNone}}));
+  EXPECT_EQ(ScanText(*db, "d=ASDFGH3"),
+            (std::vector<Found>{{"whole", "d=ASDFGH3", DropReason::kNone}}));
 }
 
 TEST(Matcher, FiltersInOrderWithReasons) {
@@ -286,8 +289,8 @@ TEST(Placeholder, RecognisesStandIns) {
         "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "************",
         "0000000000000000", "1234567890abcdef", "insert_key_here", "[REDACTED]", "#{secret}"})
     EXPECT_FALSE(PlaceholderReason(s).empty()) << s;
-  for (std::string_view s : {"ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5", "Q8w3Lz91Kd7",
-                             "hunter2!", "sk_live_51Hx9aQ2eZvKYlo2C8nM3pR7t"})
+  for (std::string_view s : {"ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5", "Q8w3Lz91Kd7", "hunter2!",
+                             "sk_live_51Hx9aQ2eZvKYlo2C8nM3pR7t"})
     EXPECT_TRUE(PlaceholderReason(s).empty()) << s;
 }
 
@@ -303,15 +306,15 @@ TEST(RegexInfo, CanMatchNewlineIsConservative) {
     bool can;
   } cases[] = {
       {R"re(ghp_[0-9A-Za-z]{36})re", false},
-      {R"re(key\s*=\s*"([^"]{8,64})")re", true},          // \s
+      {R"re(key\s*=\s*"([^"]{8,64})")re", true},           // \s
       {R"re(key[ \t]*=[ \t]*"([^"\n]{8,64})")re", false},  // negated class lists \n
       {R"re(key=([^"\s\\]{8,}))re", false},                // negated class lists \s
       {R"re(key=([^"]{8,}))re", true},                     // [^"] matches \n
       {R"re((?s)BEGIN.{10,}END)re", true},
-      {R"re((?i)token.{0,20})re", false},                  // (?i) is not (?s)
+      {R"re((?i)token.{0,20})re", false},  // (?i) is not (?s)
       {R"re(a\nb)re", true},
       {R"re(a[\x00-\x7f]b)re", true},
-      {R"re(a[[:alpha:]]b)re", true},                       // conservative
+      {R"re(a[[:alpha:]]b)re", true},  // conservative
       {R"re(a\pLb)re", true},
       {R"re(\bAKIA[A-Z2-7]{16}\b)re", false},
       {R"re(a[\]x]b)re", false},

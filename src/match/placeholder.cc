@@ -28,16 +28,16 @@ bool ContainsLower(std::string_view hay, std::string_view needle) {
 // Words that mark a value as a stand-in. Chosen so that none is likely inside a random token:
 // the shortest (5 letters) occurs in a random 40-char base62 string with probability < 1e-6.
 constexpr std::array<std::string_view, 22> kMarkers = {
-    "example",  "placeholder", "your_",    "your-",   "yourapi", "yourkey",  "yoursecret",
-    "yourtoken", "changeme",   "change_me", "change-me", "redacted", "replace_me", "replaceme",
-    "insert_",  "_here",       "dummy",    "notreal", "not_real", "not-a-real", "xxxxx",
-    "*****"};
+    "example",    "placeholder", "your_",    "your-",     "yourapi",   "yourkey",
+    "yoursecret", "yourtoken",   "changeme", "change_me", "change-me", "redacted",
+    "replace_me", "replaceme",   "insert_",  "_here",     "dummy",     "notreal",
+    "not_real",   "not-a-real",  "xxxxx",    "*****"};
 
 // Values that are only the name of what should be there: `user:password@host`, `token=token`.
 constexpr std::array<std::string_view, 24> kNameWords = {
-    "password", "passwd", "pass",  "pwd",       "secret", "token",     "apikey", "api_key",
-    "api-key",  "key",    "value", "string",    "null",   "none",      "nil",    "undefined",
-    "true",     "false",  "foo",   "foobar",    "bar",    "username",  "user",   "mypassword"};
+    "password", "passwd", "pass",  "pwd",    "secret", "token",    "apikey", "api_key",
+    "api-key",  "key",    "value", "string", "null",   "none",     "nil",    "undefined",
+    "true",     "false",  "foo",   "foobar", "bar",    "username", "user",   "mypassword"};
 
 bool EqualsLower(std::string_view s, std::string_view lower) {
   if (s.size() != lower.size()) return false;

@@ -9,9 +9,26 @@ namespace {
 bool EscapeMayBeNewline(std::string_view esc) {
   if (esc.empty()) return true;
   switch (esc[0]) {
-    case 'n': case 's': case 'W': case 'D': case 'C': case 'p': case 'P': case 'x': case '0':
-    case '1': case '2': case '3': case '4': case '5': case '6': case '7': case 'Q': case 'X':
-    case 'R': case 'N':
+    case 'n':
+    case 's':
+    case 'W':
+    case 'D':
+    case 'C':
+    case 'p':
+    case 'P':
+    case 'x':
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7':
+    case 'Q':
+    case 'X':
+    case 'R':
+    case 'N':
       return true;
     default:
       return false;
@@ -92,7 +109,8 @@ size_t ClassLength(std::string_view p) {
   for (; j < p.size(); ++j) {
     if (p[j] == ']' && !first) return j + 1;
     first = false;
-    if (p[j] == '\\') ++j;
+    if (p[j] == '\\')
+      ++j;
     else if (p[j] == '[' && j + 1 < p.size() && p[j + 1] == ':') {
       size_t end = p.find(":]", j + 2);
       if (end == std::string_view::npos) return 0;

@@ -8,15 +8,15 @@
 // blob) — and try again. Prefilter hits are only candidates: RE2 always has the last word.
 //
 // Keywords (gitleaks semantics: a rule applies only when one of its keywords occurs in the blob,
-// case-insensitively) are caseless single-match literals in the same database, so keyword
-// presence costs no extra pass.
+// case-insensitively) are not in the database: hundreds of short caseless literals would cost
+// more on every byte than all the rules together. The matcher checks them only for rules that
+// produced a candidate (see matcher.cc).
 #include "match/rules_database.h"
 
+#include <fcntl.h>
 #include <fmt/core.h>
 #include <hs/hs.h>
 #include <re2/re2.h>
-
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,11 +36,16 @@ namespace leakguard::match {
 
 std::string_view PrefilterModeName(PrefilterMode m) {
   switch (m) {
-    case PrefilterMode::kExact: return "vectorscan";
-    case PrefilterMode::kPrefilter: return "vectorscan-prefilter";
-    case PrefilterMode::kKeywords: return "keywords";
-    case PrefilterMode::kAlways: return "every-blob";
-    case PrefilterMode::kPathOnly: return "path-only";
+    case PrefilterMode::kExact:
+      return "vectorscan";
+    case PrefilterMode::kPrefilter:
+      return "vectorscan-prefilter";
+    case PrefilterMode::kKeywords:
+      return "keywords";
+    case PrefilterMode::kAlways:
+      return "every-blob";
+    case PrefilterMode::kPathOnly:
+      return "path-only";
   }
   return "?";
 }
@@ -59,27 +64,18 @@ std::shared_ptr<const re2::RE2> CompileRe2(const std::string& pattern, Status* s
   return re;
 }
 
-// A literal as a Vectorscan pattern: every non-alphanumeric byte escaped as \xHH.
-std::string EscapeLiteral(std::string_view lit) {
-  std::string out;
-  for (unsigned char c : lit) {
-    if (std::isalnum(c)) out += static_cast<char>(c);
-    else out += fmt::format("\\x{:02x}", c);
-  }
-  return out;
-}
-
 Status CompileAllowlist(const rules::Allowlist& al, std::string_view what, CompiledAllowlist* out) {
   out->src = &al;
   Status st;
   for (size_t i = 0; i < al.regexes.size(); ++i) {
-    out->regexes.push_back(CompileRe2(
-        al.regexes[i], &st, what, i < al.compiled_regexes.size() ? al.compiled_regexes[i] : nullptr));
+    out->regexes.push_back(
+        CompileRe2(al.regexes[i], &st, what,
+                   i < al.compiled_regexes.size() ? al.compiled_regexes[i] : nullptr));
     if (!st.ok()) return st;
   }
   for (size_t i = 0; i < al.paths.size(); ++i) {
-    out->paths.push_back(CompileRe2(
-        al.paths[i], &st, what, i < al.compiled_paths.size() ? al.compiled_paths[i] : nullptr));
+    out->paths.push_back(CompileRe2(al.paths[i], &st, what,
+                                    i < al.compiled_paths.size() ? al.compiled_paths[i] : nullptr));
     if (!st.ok()) return st;
   }
   // Several regexes of one allowlist become one alternation, searched in a single pass; each
@@ -145,8 +141,8 @@ bool MakeDirs(const std::string& dir) {
 std::string CacheKey(const std::vector<rules::Rule>& rs, const std::vector<std::string>& keywords) {
   hs_platform_info_t plat{};
   hs_populate_platform(&plat);
-  std::string material = fmt::format("leakguard-hs-cache-v1\n{}\n{}:{}\n", hs_version(),
-                                     plat.tune, plat.cpu_features);
+  std::string material =
+      fmt::format("leakguard-hs-cache-v2\n{}\n{}:{}\n", hs_version(), plat.tune, plat.cpu_features);
   for (const auto& r : rs) {
     material += r.regex;
     material += '\0';
@@ -221,7 +217,8 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
           found = true;
         }
       if (!found && warnings)
-        warnings->push_back(fmt::format("global allowlist: targetRules names unknown rule '{}'", id));
+        warnings->push_back(
+            fmt::format("global allowlist: targetRules names unknown rule '{}'", id));
     }
   }
 
@@ -238,8 +235,10 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
       bool modes_ok = true;
       for (size_t i = 0; i < rs.size(); ++i) {
         auto m = static_cast<PrefilterMode>(data[i]);
-        if (m > PrefilterMode::kPathOnly) modes_ok = false;
-        else db->rules_[i].mode = m;
+        if (m > PrefilterMode::kPathOnly)
+          modes_ok = false;
+        else
+          db->rules_[i].mode = m;
       }
       hs_database_t* hs = nullptr;
       if (modes_ok && hs_deserialize_database(data.data() + rs.size(), data.size() - rs.size(),
@@ -248,7 +247,8 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
         from_cache = true;
       } else {
         for (size_t i = 0; i < rs.size(); ++i)
-          db->rules_[i].mode = rs[i].regex.empty() ? PrefilterMode::kPathOnly : PrefilterMode::kExact;
+          db->rules_[i].mode =
+              rs[i].regex.empty() ? PrefilterMode::kPathOnly : PrefilterMode::kExact;
       }
     }
   }
@@ -264,21 +264,14 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
       flags.push_back(cr.mode == PrefilterMode::kPrefilter ? HS_FLAG_PREFILTER : 0u);
       ids.push_back(static_cast<unsigned>(i));
     }
-    if (options.disable_vectorscan) break;
-    // Keywords ride along so one pass also tells which keywords occur in the blob.
-    for (size_t k = 0; k < db->keywords_.size(); ++k) {
-      patterns.push_back(EscapeLiteral(db->keywords_[k]));
-      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
-      ids.push_back(static_cast<unsigned>(rs.size() + k));
-    }
-    if (patterns.empty()) break;
+    if (options.disable_vectorscan || patterns.empty()) break;
     std::vector<const char*> cps;
     for (auto& p : patterns) cps.push_back(p.c_str());
     hs_database_t* hs = nullptr;
     hs_compile_error_t* err = nullptr;
-    hs_error_t rc = hs_compile_multi(cps.data(), flags.data(), ids.data(),
-                                     static_cast<unsigned>(cps.size()), HS_MODE_BLOCK, nullptr,
-                                     &hs, &err);
+    hs_error_t rc =
+        hs_compile_multi(cps.data(), flags.data(), ids.data(), static_cast<unsigned>(cps.size()),
+                         HS_MODE_BLOCK, nullptr, &hs, &err);
     if (rc == HS_SUCCESS) {
       db->hs_db_ = hs;
       if (!cache_file.empty() && MakeDirs(cache_dir)) {
@@ -290,8 +283,9 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
           if (fd >= 0) {
             std::string header;
             for (const auto& cr : db->rules_) header += static_cast<char>(cr.mode);
-            bool ok = ::write(fd, header.data(), header.size()) == static_cast<ssize_t>(header.size()) &&
-                      ::write(fd, bytes, len) == static_cast<ssize_t>(len);
+            bool ok =
+                ::write(fd, header.data(), header.size()) == static_cast<ssize_t>(header.size()) &&
+                ::write(fd, bytes, len) == static_cast<ssize_t>(len);
             ok = ::close(fd) == 0 && ok;
             if (!ok || ::rename(tmp.c_str(), cache_file.c_str()) != 0) ::unlink(tmp.c_str());
           }
@@ -319,18 +313,25 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
   for (size_t i = 0; i < rs.size() && warnings && !options.disable_vectorscan; ++i) {
     const PrefilterMode m = db->rules_[i].mode;
     if (m != PrefilterMode::kKeywords && m != PrefilterMode::kAlways) continue;
-    warnings->push_back(fmt::format(
-        "{}:{}: rule '{}': Vectorscan cannot compile the regex, so RE2 runs it on {}",
-        rs[i].pos.file, rs[i].pos.line, rs[i].id,
-        m == PrefilterMode::kAlways ? "every file (slow: give the rule keywords)"
-                                    : "every file containing one of its keywords"));
+    warnings->push_back(
+        fmt::format("{}:{}: rule '{}': Vectorscan cannot compile the regex, so RE2 runs it on {}",
+                    rs[i].pos.file, rs[i].pos.line, rs[i].id,
+                    m == PrefilterMode::kAlways ? "every file (slow: give the rule keywords)"
+                                                : "every file containing one of its keywords"));
   }
   for (size_t i = 0; i < rs.size(); ++i) {
     switch (db->rules_[i].mode) {
-      case PrefilterMode::kAlways: db->always_.push_back(static_cast<uint32_t>(i)); break;
-      case PrefilterMode::kKeywords: db->keyword_only_.push_back(static_cast<uint32_t>(i)); break;
-      case PrefilterMode::kPathOnly: db->path_only_.push_back(static_cast<uint32_t>(i)); break;
-      default: break;
+      case PrefilterMode::kAlways:
+        db->always_.push_back(static_cast<uint32_t>(i));
+        break;
+      case PrefilterMode::kKeywords:
+        db->keyword_only_.push_back(static_cast<uint32_t>(i));
+        break;
+      case PrefilterMode::kPathOnly:
+        db->path_only_.push_back(static_cast<uint32_t>(i));
+        break;
+      default:
+        break;
     }
   }
   return std::shared_ptr<const RulesDatabase>(std::move(db));

@@ -82,7 +82,8 @@ class CsvReporter final : public Reporter {
 std::string CsvField(std::string_view value) {
   std::string v;
   v.reserve(value.size() + 3);
-  if (!value.empty()) {
+  // A lone "-" (standard input's name) cannot be a formula.
+  if (!value.empty() && value != "-") {
     switch (value.front()) {
       case '=':
       case '+':

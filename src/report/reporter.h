@@ -48,11 +48,11 @@ struct RuleInfo {
 };
 
 struct ReportOptions {
-  bool color = false;                // text only
-  std::string tool_version;          // sarif/json
-  std::vector<RuleInfo> rules;       // sarif: tool.driver.rules
-  bool explain = false;              // findings include dropped candidates (dropped_by set)
-  redact::MaskPolicy mask;           // the user's --redact policy, for any text a format derives
+  bool color = false;           // text only
+  std::string tool_version;     // sarif/json
+  std::vector<RuleInfo> rules;  // sarif: tool.driver.rules
+  bool explain = false;         // findings include dropped candidates (dropped_by set)
+  redact::MaskPolicy mask;      // the user's --redact policy, for any text a format derives
 };
 
 class Reporter {

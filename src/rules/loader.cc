@@ -2,18 +2,16 @@
 
 #include <fmt/core.h>
 #include <re2/re2.h>
+#include <toml++/toml.h>
 
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace leakguard::rules {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 RE2::Options RegexOptions() {
   RE2::Options opts;
@@ -108,15 +106,14 @@ class Parser {
                     CompiledRegex* out, int* groups = nullptr) {
     auto compiled = std::make_shared<RE2>(re, RegexOptions());
     if (!compiled->ok())
-      return ParseError(fmt::format("{}: {}: invalid regex: {}", Where(file_, n), what,
-                                    compiled->error()));
+      return ParseError(
+          fmt::format("{}: {}: invalid regex: {}", Where(file_, n), what, compiled->error()));
     if (groups) *groups = compiled->NumberOfCapturingGroups();
     *out = std::move(compiled);
     return Status::Ok();
   }
 
-  Status ParseAllowlist(const toml::table& t, bool global, std::string_view what,
-                        Allowlist* al) {
+  Status ParseAllowlist(const toml::table& t, bool global, std::string_view what, Allowlist* al) {
     CheckKeys(t,
               {"description", "condition", "commits", "paths", "regexTarget", "regexes",
                "stopwords", "targetRules"},
@@ -127,28 +124,35 @@ class Parser {
     if (!cond.empty()) {
       std::string up;
       for (char c : cond) up += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      if (up == "OR") al->condition = Condition::kOr;
-      else if (up == "AND") al->condition = Condition::kAnd;
+      if (up == "OR")
+        al->condition = Condition::kOr;
+      else if (up == "AND")
+        al->condition = Condition::kAnd;
       else
         return ParseError(fmt::format("{}: {}: condition must be \"OR\" or \"AND\", not \"{}\"",
                                       Where(file_, *t.get("condition")), what, cond));
     }
     if (auto s = String(t, "regexTarget", &target, what); !s.ok()) return s;
-    if (target.empty() || target == "secret") al->regex_target = RegexTarget::kSecret;
-    else if (target == "match") al->regex_target = RegexTarget::kMatch;
-    else if (target == "line") al->regex_target = RegexTarget::kLine;
+    if (target.empty() || target == "secret")
+      al->regex_target = RegexTarget::kSecret;
+    else if (target == "match")
+      al->regex_target = RegexTarget::kMatch;
+    else if (target == "line")
+      al->regex_target = RegexTarget::kLine;
     else
       return ParseError(
           fmt::format("{}: {}: regexTarget must be \"secret\", \"match\" or \"line\", not \"{}\"",
                       Where(file_, *t.get("regexTarget")), what, target));
-    for (auto [key, vec] : {std::pair{"commits", &al->commits}, {"paths", &al->paths},
-                            {"regexes", &al->regexes}, {"stopwords", &al->stopwords},
+    for (auto [key, vec] : {std::pair{"commits", &al->commits},
+                            {"paths", &al->paths},
+                            {"regexes", &al->regexes},
+                            {"stopwords", &al->stopwords},
                             {"targetRules", &al->target_rules}}) {
       if (auto s = StringArray(t, key, vec, what); !s.ok()) return s;
     }
     if (!global && !al->target_rules.empty())
-      Warn(*t.get("targetRules"), fmt::format("{}: targetRules only applies to global allowlists",
-                                              what));
+      Warn(*t.get("targetRules"),
+           fmt::format("{}: targetRules only applies to global allowlists", what));
     for (size_t i = 0; i < al->regexes.size(); ++i) {
       al->regexes[i] = NormalizeRegex(al->regexes[i]);
       const toml::node& n = *t.get("regexes")->as_array()->get(i);
@@ -162,8 +166,7 @@ class Parser {
       const toml::node& n = *t.get("paths")->as_array()->get(i);
       if (!compile_) continue;
       al->compiled_paths.emplace_back();
-      if (auto s = CheckRegex(n, what, al->paths[i], &al->compiled_paths.back()); !s.ok())
-        return s;
+      if (auto s = CheckRegex(n, what, al->paths[i], &al->compiled_paths.back()); !s.ok()) return s;
     }
     for (auto& w : al->stopwords)
       for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -178,7 +181,8 @@ class Parser {
     if (const toml::node* n = t.get("allowlist")) {
       const toml::table* al = n->as_table();
       if (!al)
-        return ParseError(fmt::format("{}: {}: 'allowlist' must be a table", Where(file_, *n), what));
+        return ParseError(
+            fmt::format("{}: {}: 'allowlist' must be a table", Where(file_, *n), what));
       Allowlist a;
       if (auto s = ParseAllowlist(*al, global, what, &a); !s.ok()) return s;
       out->push_back(std::move(a));
@@ -186,8 +190,8 @@ class Parser {
     if (const toml::node* n = t.get("allowlists")) {
       const toml::array* arr = n->as_array();
       if (!arr || !arr->is_array_of_tables())
-        return ParseError(fmt::format("{}: {}: 'allowlists' must be an array of tables",
-                                      Where(file_, *n), what));
+        return ParseError(
+            fmt::format("{}: {}: 'allowlists' must be an array of tables", Where(file_, *n), what));
       for (const toml::node& e : *arr) {
         Allowlist a;
         if (auto s = ParseAllowlist(*e.as_table(), global, what, &a); !s.ok()) return s;
@@ -218,11 +222,12 @@ class Parser {
     std::erase_if(r->keywords, [](const std::string& k) { return k.empty(); });
     if (const toml::node* n = t.get("secretGroup")) {
       if (!n->is_integer())
-        return ParseError(fmt::format("{}: {}: secretGroup must be an integer", Where(file_, *n), what));
+        return ParseError(
+            fmt::format("{}: {}: secretGroup must be an integer", Where(file_, *n), what));
       int64_t g = n->as_integer()->get();
       if (g < 0 || g > 1000)
-        return ParseError(fmt::format("{}: {}: secretGroup {} is out of range", Where(file_, *n),
-                                      what, g));
+        return ParseError(
+            fmt::format("{}: {}: secretGroup {} is out of range", Where(file_, *n), what, g));
       r->secret_group = static_cast<int>(g);
     }
     if (const toml::node* n = t.get("entropy")) {
@@ -231,11 +236,12 @@ class Parser {
       r->entropy = n->is_integer() ? static_cast<double>(n->as_integer()->get())
                                    : n->as_floating_point()->get();
       if (r->entropy < 0 || r->entropy > 8)
-        return ParseError(fmt::format("{}: {}: entropy must be between 0 and 8", Where(file_, *n),
-                                      what));
+        return ParseError(
+            fmt::format("{}: {}: entropy must be between 0 and 8", Where(file_, *n), what));
     }
     if (r->regex.empty() && r->path.empty())
-      return ParseError(fmt::format("{}: {}: a rule needs a 'regex' or a 'path'", Where(file_, t), what));
+      return ParseError(
+          fmt::format("{}: {}: a rule needs a 'regex' or a 'path'", Where(file_, t), what));
     if (!r->regex.empty()) {
       r->regex = NormalizeRegex(r->regex);
       int groups = 1000;
@@ -245,10 +251,10 @@ class Parser {
           return s;
       }
       if (r->secret_group > groups)
-        return ParseError(fmt::format(
-            "{}: {}: secretGroup {} but the regex has only {} capture group{}",
-            Where(file_, *t.get("secretGroup")), what, r->secret_group, groups,
-            groups == 1 ? "" : "s"));
+        return ParseError(
+            fmt::format("{}: {}: secretGroup {} but the regex has only {} capture group{}",
+                        Where(file_, *t.get("secretGroup")), what, r->secret_group, groups,
+                        groups == 1 ? "" : "s"));
     } else if (r->secret_group > 0) {
       return ParseError(fmt::format("{}: {}: secretGroup without a regex",
                                     Where(file_, *t.get("secretGroup")), what));
@@ -280,9 +286,9 @@ Result<RuleSet> LoadConfigText(std::string_view text, std::string_view file_name
   try {
     parsed = toml::parse(text, file_name);
   } catch (const toml::parse_error& e) {
-    return Err(ParseError(fmt::format("{}:{}:{}: invalid TOML: {}", file_name,
-                                      e.source().begin.line, e.source().begin.column,
-                                      e.description())));
+    return Err(
+        ParseError(fmt::format("{}:{}:{}: invalid TOML: {}", file_name, e.source().begin.line,
+                               e.source().begin.column, e.description())));
   }
   const toml::table& root = parsed;
   Parser p(file_name, warnings);
@@ -292,7 +298,8 @@ Result<RuleSet> LoadConfigText(std::string_view text, std::string_view file_name
 
   RuleSet set;
   set.sources.emplace_back(file_name);
-  if (const toml::node* n = root.get("title"); n && n->is_string()) set.title = n->as_string()->get();
+  if (const toml::node* n = root.get("title"); n && n->is_string())
+    set.title = n->as_string()->get();
 
   // [extend] first: the rules it brings are overridden by this file's.
   std::vector<std::string> disabled;
@@ -303,12 +310,12 @@ Result<RuleSet> LoadConfigText(std::string_view text, std::string_view file_name
     p.CheckKeys(*ext, {"useDefault", "path", "disabledRules"}, {"url"}, "extend");
     if (auto s = p.StringArray(*ext, "disabledRules", &disabled, "extend"); !s.ok()) return Err(s);
     if (depth >= 8)
-      return Err(ParseError(fmt::format("{}: [extend] nests too deep (a cycle?)",
-                                        Where(file_name, *en))));
+      return Err(
+          ParseError(fmt::format("{}: [extend] nests too deep (a cycle?)", Where(file_name, *en))));
     if (const toml::node* u = ext->get("useDefault")) {
       if (!u->is_boolean())
-        return Err(ParseError(fmt::format("{}: extend.useDefault must be true or false",
-                                          Where(file_name, *u))));
+        return Err(ParseError(
+            fmt::format("{}: extend.useDefault must be true or false", Where(file_name, *u))));
       if (u->as_boolean()->get()) {
         const RuleSet& d = DefaultRules();
         set.rules = d.rules;
@@ -323,8 +330,9 @@ Result<RuleSet> LoadConfigText(std::string_view text, std::string_view file_name
       if (full.is_relative()) full = std::filesystem::path(ParentDir(file_name)) / full;
       auto base = LoadConfigFile(full.lexically_normal().string(), warnings, depth + 1);
       if (!base)
-        return Err(ParseError(fmt::format("{}: in extend.path: {}", Where(file_name, *ext->get("path")),
-                                          base.error().message())));
+        return Err(
+            ParseError(fmt::format("{}: in extend.path: {}", Where(file_name, *ext->get("path")),
+                                   base.error().message())));
       for (auto& r : base->rules) {
         std::erase_if(set.rules, [&](const Rule& x) { return x.id == r.id; });
         set.rules.push_back(std::move(r));
@@ -347,7 +355,8 @@ Result<RuleSet> LoadConfigText(std::string_view text, std::string_view file_name
       Rule r;
       if (auto s = p.ParseRule(*e.as_table(), &r); !s.ok()) return Err(s);
       if (!ids_here.insert(r.id).second)
-        return Err(ParseError(fmt::format("{}: rule '{}' is defined twice", Where(file_name, e), r.id)));
+        return Err(
+            ParseError(fmt::format("{}: rule '{}' is defined twice", Where(file_name, e), r.id)));
       std::erase_if(set.rules, [&](const Rule& x) { return x.id == r.id; });
       set.rules.push_back(std::move(r));
     }
@@ -356,7 +365,8 @@ Result<RuleSet> LoadConfigText(std::string_view text, std::string_view file_name
     size_t before = set.rules.size();
     std::erase_if(set.rules, [&](const Rule& x) { return x.id == id; });
     if (before == set.rules.size() && warnings)
-      warnings->push_back(fmt::format("{}: extend.disabledRules names unknown rule '{}'", file_name, id));
+      warnings->push_back(
+          fmt::format("{}: extend.disabledRules names unknown rule '{}'", file_name, id));
   }
   return set;
 }
@@ -377,7 +387,8 @@ const RuleSet& DefaultRules() {
     auto r = LoadConfigText(DefaultRulesToml(), "<built-in>", &warnings, 0,
                             /*compile_regexes=*/false);
     if (!r) {
-      std::fprintf(stderr, "leakguard: internal error: built-in rules: %s\n", r.error().message().c_str());
+      std::fprintf(stderr, "leakguard: internal error: built-in rules: %s\n",
+                   r.error().message().c_str());
       std::abort();
     }
     return new RuleSet(std::move(*r));

@@ -12,11 +12,11 @@
 // Thread-safety: stateless functions.
 #pragma once
 
+#include <re2/re2.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <re2/re2.h>
 
 #include "base/status.h"
 #include "rules/rule.h"

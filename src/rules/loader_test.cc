@@ -104,6 +104,8 @@ struct ErrorCase {
   std::string want;  // substring of the message
 };
 
+void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.name; }
+
 class LoaderErrors : public testing::TestWithParam<ErrorCase> {};
 
 TEST_P(LoaderErrors, NamesFileLineAndRule) {
@@ -135,7 +137,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "regexTarget must be \"secret\", \"match\" or \"line\""},
         ErrorCase{"KeywordsNotStrings", "[[rules]]\nid = \"k\"\nregex = 'a'\nkeywords = [1]\n",
                   "rule 'k': 'keywords' must be an array of strings"},
-        ErrorCase{"DuplicateId", "[[rules]]\nid = \"d\"\nregex = 'a'\n[[rules]]\nid = \"d\"\nregex = 'b'\n",
+        ErrorCase{"DuplicateId",
+                  "[[rules]]\nid = \"d\"\nregex = 'a'\n[[rules]]\nid = \"d\"\nregex = 'b'\n",
                   "rule 'd' is defined twice"},
         ErrorCase{"BadAllowlistRegex", "[allowlist]\nregexes = ['''(''']\n",
                   "test.toml:2: global allowlist: invalid regex"},
@@ -182,7 +185,7 @@ TEST(Loader, ExtendPathIsRelativeToTheExtendingFileAndOverridesById) {
   auto dir = std::filesystem::temp_directory_path() / "lg_loader_extend";
   std::filesystem::create_directories(dir / "sub");
   std::ofstream(dir / "sub" / "base.toml") << "[[rules]]\nid = \"a\"\nregex = 'a_[0-9]{4}'\n"
-                                               "[[rules]]\nid = \"b\"\nregex = 'b_[0-9]{4}'\n";
+                                              "[[rules]]\nid = \"b\"\nregex = 'b_[0-9]{4}'\n";
   std::ofstream(dir / "top.toml")
       << "[extend]\npath = \"sub/base.toml\"\n[[rules]]\nid = \"b\"\nregex = 'b_[0-9]{6}'\n";
   std::vector<std::string> warnings;
@@ -229,7 +232,8 @@ TEST(DefaultRules, AtLeast120RulesWithUniqueIdsKeywordsAndTags) {
       EXPECT_LE(r.secret_group, re.NumberOfCapturingGroups()) << r.id;
     }
     for (const auto& al : r.allowlists)
-      for (const auto& x : al.regexes) EXPECT_TRUE(RE2(x, RegexOptions()).ok()) << r.id << ": " << x;
+      for (const auto& x : al.regexes)
+        EXPECT_TRUE(RE2(x, RegexOptions()).ok()) << r.id << ": " << x;
   }
 }
 

@@ -49,10 +49,10 @@ struct SourcePos {
 struct Rule {
   std::string id;
   std::string description;
-  std::string regex;  // RE2 syntax; empty for a path-only rule
-  std::string path;   // RE2 syntax; empty = any path
-  int secret_group = 0;  // 0 = first non-empty capture group, else the whole match
-  double entropy = 0;    // minimum Shannon entropy of the secret; 0 = no check
+  std::string regex;                  // RE2 syntax; empty for a path-only rule
+  std::string path;                   // RE2 syntax; empty = any path
+  int secret_group = 0;               // 0 = first non-empty capture group, else the whole match
+  double entropy = 0;                 // minimum Shannon entropy of the secret; 0 = no check
   std::vector<std::string> keywords;  // lower-cased; empty = no keyword requirement
   std::vector<std::string> tags;
   std::vector<Allowlist> allowlists;
@@ -71,7 +71,7 @@ struct RuleSet {
   std::vector<Rule> rules;
   std::vector<Allowlist> allowlists;  // global
   std::string title;
-  std::vector<std::string> sources;   // files the set was loaded from, in order
+  std::vector<std::string> sources;  // files the set was loaded from, in order
 
   const Rule* Find(std::string_view id) const {
     for (const auto& r : rules)

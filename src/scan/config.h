@@ -13,10 +13,10 @@
 namespace leakguard::scan {
 
 struct ConfigChoice {
-  std::string explicit_path;           // --config
-  std::vector<std::string> roots;      // scanned paths, for auto-discovery
+  std::string explicit_path;       // --config
+  std::vector<std::string> roots;  // scanned paths, for auto-discovery
   bool auto_discover = true;
-  bool disable_vectorscan = false;     // --engine=re2
+  bool disable_vectorscan = false;  // --engine=re2
 };
 
 struct LoadedRules {

@@ -76,8 +76,7 @@ void PathFindings(const match::RulesDatabase& db, const input::Provenance& prov,
     Finding f = MakeFinding(db, r, prov);
     f.match = "file detected: " + prov.rel_path;
     std::string_view detail;
-    DropReason why =
-        match::LocationDropReason(db, r, prov.rel_path, "", "", f.match, "", &detail);
+    DropReason why = match::LocationDropReason(db, r, prov.rel_path, "", "", f.match, "", &detail);
     // LocationDropReason checks the rule's path too, which matched; only allowlists remain.
     findings::ComputeIds(&f);
     if (why == DropReason::kNone && options.ignore && options.ignore->Suppresses(f))
@@ -154,8 +153,9 @@ Scanner::Scanner(std::shared_ptr<const match::RulesDatabase> db, ScanOptions opt
 
 ScanResult Scanner::Run(input::Source& source) {
   const auto t0 = std::chrono::steady_clock::now();
-  int threads = options_.threads > 0 ? options_.threads
-                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = options_.threads > 0
+                    ? options_.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   struct WorkerState {
     std::vector<Finding> findings;
     report::Summary summary;
@@ -167,11 +167,20 @@ ScanResult Scanner::Run(input::Source& source) {
 
   auto count_skip = [](report::Summary* s, input::SkipReason reason) {
     switch (reason) {
-      case input::SkipReason::kBinary: ++s->skipped_binary; break;
-      case input::SkipReason::kTooLarge: ++s->skipped_too_large; break;
-      case input::SkipReason::kUnreadable: ++s->skipped_unreadable; break;
-      case input::SkipReason::kNotRegular: ++s->skipped_other; break;
-      case input::SkipReason::kNone: break;
+      case input::SkipReason::kBinary:
+        ++s->skipped_binary;
+        break;
+      case input::SkipReason::kTooLarge:
+        ++s->skipped_too_large;
+        break;
+      case input::SkipReason::kUnreadable:
+        ++s->skipped_unreadable;
+        break;
+      case input::SkipReason::kNotRegular:
+        ++s->skipped_other;
+        break;
+      case input::SkipReason::kNone:
+        break;
     }
   };
 
@@ -187,12 +196,16 @@ ScanResult Scanner::Run(input::Source& source) {
         input::SkipReason why = input::ReadItem(item, options_.read, &buf, &detail);
         if (why != input::SkipReason::kNone) {
           count_skip(&st->summary, why);
-          if (why == input::SkipReason::kBinary) Debug("{}", detail);
-          else Warn("{}", detail);
+          if (why == input::SkipReason::kBinary)
+            Debug("{}", detail);
+          else
+            Warn("{}", detail);
           continue;
         }
-        if (options_.use_simple_matcher) matcher.ScanSimple(buf, &candidates);
-        else matcher.Scan(buf, &candidates);
+        if (options_.use_simple_matcher)
+          matcher.ScanSimple(buf, &candidates);
+        else
+          matcher.Scan(buf, &candidates);
         BlobWindow window{item.report_from, item.report_to, item.line_base, item.byte_base};
         BuildFindings(*db_, buf, candidates, item.prov, options_, &st->findings,
                       &st->summary.suppressed, window);

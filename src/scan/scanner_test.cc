@@ -1,12 +1,11 @@
 #include "scan/scanner.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "input/file_source.h"
 #include "input/stream_source.h"
@@ -41,7 +40,8 @@ class ScannerTest : public testing::Test {
  protected:
   void SetUp() override {
     root_ = fs::temp_directory_path() /
-            ("lg_scanner_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+            ("lg_scanner_" +
+             std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(root_);
     fs::create_directories(root_ / "src");
     std::vector<std::string> w;

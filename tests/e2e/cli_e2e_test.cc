@@ -149,7 +149,8 @@ RunResult RunLeakguard(const std::vector<std::string>& args, const RunOptions& o
       std::chrono::steady_clock::now() + std::chrono::seconds(opt.timeout_seconds);
   char buf[65536];
   // Writing to a child that exited early must not kill the test with SIGPIPE.
-  struct sigaction ignore_pipe {}, old_pipe {};
+  struct sigaction ignore_pipe {
+  }, old_pipe{};
   ignore_pipe.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ignore_pipe, &old_pipe);
 
@@ -176,8 +177,8 @@ RunResult RunLeakguard(const std::vector<std::string>& args, const RunOptions& o
     for (int i = 0; i < n; ++i) {
       if (!fds[i].revents) continue;
       if (fds[i].fd == in_fd) {
-        ssize_t w = ::write(in_fd, opt.stdin_data->data() + in_done,
-                            opt.stdin_data->size() - in_done);
+        ssize_t w =
+            ::write(in_fd, opt.stdin_data->data() + in_done, opt.stdin_data->size() - in_done);
         if (w > 0) {
           in_done += static_cast<size_t>(w);
         } else if (w < 0 && errno != EAGAIN && errno != EINTR) {
@@ -202,8 +203,10 @@ RunResult RunLeakguard(const std::vector<std::string>& args, const RunOptions& o
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status)) r.exit_code = 128 + WTERMSIG(status);
+  if (WIFEXITED(status))
+    r.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status))
+    r.exit_code = 128 + WTERMSIG(status);
   return r;
 }
 
@@ -220,7 +223,8 @@ class TempDir {
   ~TempDir() {
     std::error_code ec;
     // Restore permissions taken away by a test, so the tree can be removed as non-root.
-    for (auto it = fs::recursive_directory_iterator(path_, fs::directory_options::skip_permission_denied, ec);
+    for (auto it = fs::recursive_directory_iterator(
+             path_, fs::directory_options::skip_permission_denied, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (it->is_directory(ec) && !it->is_symlink(ec))
         fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
@@ -261,7 +265,8 @@ json ParseJson(const std::string& text) {
 }
 
 // Runs `scan ARGS -f json` and returns the parsed report (null on failure).
-json ScanJson(std::vector<std::string> args, RunResult* r_out = nullptr, const RunOptions& opt = {}) {
+json ScanJson(std::vector<std::string> args, RunResult* r_out = nullptr,
+              const RunOptions& opt = {}) {
   args.insert(args.begin(), "scan");
   args.push_back("--format=json");
   RunResult r = RunLeakguard(args, opt);
@@ -322,12 +327,12 @@ TEST_P(HelpTest, ExitsZeroAndPrintsToStdout) {
   EXPECT_TRUE(Contains(r.out, c.expect_in_stdout)) << Describe(c.args, r);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Cli, HelpTest,
-    testing::Values(HelpCase{"TopLevelHelp", {"--help"}, "scan"},
-                    HelpCase{"ScanHelp", {"scan", "--help"}, "--max-file-size"},
-                    HelpCase{"Version", {"--version"}, "leakguard "}),
-    [](const auto& param_info) { return std::string(param_info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Cli, HelpTest,
+                         testing::Values(HelpCase{"TopLevelHelp", {"--help"}, "scan"},
+                                         HelpCase{
+                                             "ScanHelp", {"scan", "--help"}, "--max-file-size"},
+                                         HelpCase{"Version", {"--version"}, "leakguard "}),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
 
 // ---- Exit codes -----------------------------------------------------------------------------
 
@@ -401,56 +406,92 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         ExitCase{"CleanTreeExitsZero", CleanTree, {"scan", "{root}"}, 0, {}},
         ExitCase{"FindingsExitOne", DirtyTree, {"scan", "{root}"}, 1, {}},
-        ExitCase{"ExitCodeFlagSevenOnFindings", DirtyTree, {"scan", "--exit-code", "7", "{root}"}, 7, {}},
-        ExitCase{"ExitCodeFlagSevenCleanTreeStillZero", CleanTree,
-                 {"scan", "--exit-code", "7", "{root}"}, 0, {}},
-        ExitCase{"UnknownFlagExitsTwo", CleanTree, {"scan", "--no-such-flag", "{root}"}, 2,
+        ExitCase{"ExitCodeFlagSevenOnFindings",
+                 DirtyTree,
+                 {"scan", "--exit-code", "7", "{root}"},
+                 7,
+                 {}},
+        ExitCase{"ExitCodeFlagSevenCleanTreeStillZero",
+                 CleanTree,
+                 {"scan", "--exit-code", "7", "{root}"},
+                 0,
+                 {}},
+        ExitCase{"UnknownFlagExitsTwo",
+                 CleanTree,
+                 {"scan", "--no-such-flag", "{root}"},
+                 2,
                  {"--no-such-flag"}},
         ExitCase{"UnknownSubcommandExitsTwo", nullptr, {"scna"}, 2, {}},
-        ExitCase{"UnknownFormatExitsTwo", CleanTree, {"scan", "--format", "xml", "{root}"}, 2,
-                 {"xml"}},
-        ExitCase{"BadMaxFileSizeExitsTwo", CleanTree, {"scan", "--max-file-size", "12Q", "{root}"},
-                 2, {"--max-file-size"}},
-        ExitCase{"NonexistentPathExitsTwoAndNamesIt", CleanTree,
-                 {"scan", "{root}/does-not-exist"}, 2, {"{root}/does-not-exist"}},
+        ExitCase{
+            "UnknownFormatExitsTwo", CleanTree, {"scan", "--format", "xml", "{root}"}, 2, {"xml"}},
+        ExitCase{"BadMaxFileSizeExitsTwo",
+                 CleanTree,
+                 {"scan", "--max-file-size", "12Q", "{root}"},
+                 2,
+                 {"--max-file-size"}},
+        ExitCase{"NonexistentPathExitsTwoAndNamesIt",
+                 CleanTree,
+                 {"scan", "{root}/does-not-exist"},
+                 2,
+                 {"{root}/does-not-exist"}},
         ExitCase{"InvalidTomlNamesFileAndLine",
                  [](const TempDir& tree) {
                    DirtyTree(tree);
                    tree.Write("bad.toml", kInvalidTomlConfig);
                  },
-                 {"scan", "--config", "{root}/bad.toml", "{root}"}, 2, {"{root}/bad.toml:4"}},
+                 {"scan", "--config", "{root}/bad.toml", "{root}"},
+                 2,
+                 {"{root}/bad.toml:4"}},
         ExitCase{"InvalidTomlAutoDiscoveredNamesFileAndLine",
                  [](const TempDir& tree) {
                    DirtyTree(tree);
                    tree.Write(".leakguard.toml", kInvalidTomlConfig);
                  },
-                 {"scan", "{root}"}, 2, {"{root}/.leakguard.toml:4"}},
+                 {"scan", "{root}"},
+                 2,
+                 {"{root}/.leakguard.toml:4"}},
         ExitCase{"InvalidRegexNamesFileLineAndRuleId",
                  [](const TempDir& tree) {
                    DirtyTree(tree);
                    tree.Write("bad.toml", kInvalidRegexConfig);
                  },
-                 {"scan", "-c", "{root}/bad.toml", "{root}"}, 2,
+                 {"scan", "-c", "{root}/bad.toml", "{root}"},
+                 2,
                  {"{root}/bad.toml:5", "broken-regex-rule", "regex"}},
         ExitCase{"SecretGroupBeyondGroupsNamesFileLineAndRule",
                  [](const TempDir& tree) {
                    DirtyTree(tree);
                    tree.Write("bad.toml", kSecretGroupConfig);
                  },
-                 {"scan", "-c", "{root}/bad.toml", "{root}"}, 2,
+                 {"scan", "-c", "{root}/bad.toml", "{root}"},
+                 2,
                  {"{root}/bad.toml:4", "group-rule", "secretGroup"}},
-        ExitCase{"MissingConfigFileExitsTwo", DirtyTree,
-                 {"scan", "-c", "{root}/nope.toml", "{root}"}, 2, {"{root}/nope.toml"}},
-        ExitCase{"RedactAbove100ExitsTwo", DirtyTree, {"scan", "--redact=150", "{root}"}, 2,
+        ExitCase{"MissingConfigFileExitsTwo",
+                 DirtyTree,
+                 {"scan", "-c", "{root}/nope.toml", "{root}"},
+                 2,
+                 {"{root}/nope.toml"}},
+        ExitCase{"RedactAbove100ExitsTwo",
+                 DirtyTree,
+                 {"scan", "--redact=150", "{root}"},
+                 2,
                  {"--redact", "150"}},
-        ExitCase{"RedactNegativeExitsTwo", DirtyTree, {"scan", "--redact=-1", "{root}"}, 2,
+        ExitCase{"RedactNegativeExitsTwo",
+                 DirtyTree,
+                 {"scan", "--redact=-1", "{root}"},
+                 2,
                  {"--redact"}},
-        ExitCase{"RedactWithNoRedactExitsTwo", DirtyTree,
-                 {"scan", "--redact=50", "--no-redact", "{root}"}, 2,
+        ExitCase{"RedactWithNoRedactExitsTwo",
+                 DirtyTree,
+                 {"scan", "--redact=50", "--no-redact", "{root}"},
+                 2,
                  {"--redact", "--no-redact"}},
-        ExitCase{"StdinNamedTwiceExitsTwo", nullptr, {"scan", "-", "--stdin"}, 2, {"standard input"}},
-        ExitCase{"MissingIgnoreFileExitsTwo", DirtyTree,
-                 {"scan", "--ignore-file", "{root}/missing.ignore", "{root}"}, 2,
+        ExitCase{
+            "StdinNamedTwiceExitsTwo", nullptr, {"scan", "-", "--stdin"}, 2, {"standard input"}},
+        ExitCase{"MissingIgnoreFileExitsTwo",
+                 DirtyTree,
+                 {"scan", "--ignore-file", "{root}/missing.ignore", "{root}"},
+                 2,
                  {"{root}/missing.ignore"}}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
@@ -607,7 +648,10 @@ TEST(Inputs, InvalidUtf8IsScannedAndReportStaysValidJson) {
 
 TEST(Inputs, NulBytesMeanBinaryAndAreSkippedAndCounted) {
   TempDir t;
-  t.Write("blob.bin", std::string("\x7f" "ELF\0\0\0", 7) + "k = " + GithubPat() + "\n");
+  t.Write("blob.bin", std::string("\x7f"
+                                  "ELF\0\0\0",
+                                  7) +
+                          "k = " + GithubPat() + "\n");
   t.Write("text.txt", "nothing here\n");
   RunResult r;
   json j = ScanJson({t.path()}, &r);
@@ -623,8 +667,8 @@ TEST(Inputs, NulBytesMeanBinaryAndAreSkippedAndCounted) {
 
 TEST(Inputs, CrlfLineNumbersAndColumnsAreRight) {
   TempDir t;
-  t.Write("win.txt", "first\r\nsecond\r\n\r\nkey: " + GithubPat() + "\r\naws = " + AwsKeyId() +
-                         "\r\n");
+  t.Write("win.txt",
+          "first\r\nsecond\r\n\r\nkey: " + GithubPat() + "\r\naws = " + AwsKeyId() + "\r\n");
   json j = ScanJson({"--no-redact", t.path()});
   ASSERT_EQ(j["findings"].size(), 2u);
   const json& pat = j["findings"][0];
@@ -705,7 +749,8 @@ TEST(Inputs, PathsWithSpacesAndNonUtf8Bytes) {
   json s = ParseJson(r.out);
   std::set<std::string> uris;
   for (const auto& res : s["runs"][0]["results"])
-    uris.insert(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].get<std::string>());
+    uris.insert(
+        res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].get<std::string>());
   EXPECT_TRUE(uris.contains("my%20dir/file%20with%20spaces.txt")) << s.dump(2);
   EXPECT_TRUE(uris.contains("bad%FF%FEname.txt")) << s.dump(2);
 }
@@ -713,9 +758,9 @@ TEST(Inputs, PathsWithSpacesAndNonUtf8Bytes) {
 TEST(Inputs, SymlinkLoopWithFollowSymlinksTerminates) {
   TempDir t;
   t.Write("a/secret.txt", "k = " + GithubPat() + "\n");
-  ASSERT_EQ(::symlink("..", (t / "a/up").c_str()), 0);           // a/up -> root
-  ASSERT_EQ(::symlink("../a", (t / "a/self").c_str()), 0);       // a/self -> a
-  ASSERT_EQ(::symlink("loop2", (t / "loop1").c_str()), 0);       // loop1 -> loop2 -> loop1
+  ASSERT_EQ(::symlink("..", (t / "a/up").c_str()), 0);      // a/up -> root
+  ASSERT_EQ(::symlink("../a", (t / "a/self").c_str()), 0);  // a/self -> a
+  ASSERT_EQ(::symlink("loop2", (t / "loop1").c_str()), 0);  // loop1 -> loop2 -> loop1
   ASSERT_EQ(::symlink("loop1", (t / "loop2").c_str()), 0);
   std::vector<std::string> args = {"scan", "--follow-symlinks", "--format=json", t.path()};
   RunResult r = RunLeakguard(args, WithTimeout(60));
@@ -765,13 +810,13 @@ TEST_P(SelectTest, IncludeAndExcludeChooseFiles) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cli, SelectTest,
-    testing::Values(
-        SelectCase{"IncludeGlob", {"--include", "*.py"}, {"github-pat"}},
-        SelectCase{"IncludeGlobWithEquals", {"--include=*.py"}, {"github-pat"}},
-        SelectCase{"ExcludeDirectory", {"--exclude", "vendor"}, {"github-pat"}},
-        SelectCase{"ExcludeGlob", {"--exclude", "*.py"}, {"aws-access-key-id"}},
-        SelectCase{"IncludeTwice", {"--include", "*.py", "--include", "*.js"},
-                   {"github-pat", "aws-access-key-id"}}),
+    testing::Values(SelectCase{"IncludeGlob", {"--include", "*.py"}, {"github-pat"}},
+                    SelectCase{"IncludeGlobWithEquals", {"--include=*.py"}, {"github-pat"}},
+                    SelectCase{"ExcludeDirectory", {"--exclude", "vendor"}, {"github-pat"}},
+                    SelectCase{"ExcludeGlob", {"--exclude", "*.py"}, {"aws-access-key-id"}},
+                    SelectCase{"IncludeTwice",
+                               {"--include", "*.py", "--include", "*.js"},
+                               {"github-pat", "aws-access-key-id"}}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 // ---- Report formats -------------------------------------------------------------------------
@@ -879,7 +924,8 @@ TEST(Formats, CsvHasAHeaderRowAndOneRowPerFinding) {
   std::string header = r.out.substr(0, r.out.find("\r\n"));
   EXPECT_TRUE(header.starts_with("rule_id,")) << header;
   for (const char* col : {"file", "line", "column", "secret", "fingerprint"})
-    EXPECT_TRUE(Contains("," + header + ",", std::string(",") + col + ",")) << col << ": " << header;
+    EXPECT_TRUE(Contains("," + header + ",", std::string(",") + col + ","))
+        << col << ": " << header;
   size_t rows = 0;
   for (size_t p = 0; (p = r.out.find("\r\n", p)) != std::string::npos; p += 2) ++rows;
   EXPECT_EQ(rows, 3u) << r.out;
@@ -1035,9 +1081,10 @@ TEST(Redaction, WarningsNeverContainTheSecret) {
   t.Write(".leakguardignore", pat + "\n" + "not a fingerprint " + pat + "\n");
   t.Write("cfg.toml",
           "[extend]\nuseDefault = true\n"
-          "leaked = \"" + pat + "\"\n");
-  std::vector<std::string> args = {"scan", "--max-file-size", "1K", "-c", t / "cfg.toml", "-v",
-                                   t.path(), "-"};
+          "leaked = \"" +
+              pat + "\"\n");
+  std::vector<std::string> args = {"scan", "--max-file-size", "1K", "-c", t / "cfg.toml",
+                                   "-v",   t.path(),          "-"};
   RunResult r = RunLeakguard(args, WithStdin(std::string(4096, 'z') + pat + "\n"));
   EXPECT_EQ(r.exit_code, 1) << Describe(args, r);
   EXPECT_TRUE(Contains(r.err, "warning")) << Describe(args, r);
@@ -1052,8 +1099,8 @@ class InlineAllowTest : public testing::TestWithParam<const char*> {};
 
 TEST_P(InlineAllowTest, MarkedLineIsNotReported) {
   TempDir t;
-  t.Write("a.txt", "k = " + GithubPat() + "  # " + GetParam() + "\n" +
-                       "aws = " + AwsKeyId() + "\n");
+  t.Write("a.txt",
+          "k = " + GithubPat() + "  # " + GetParam() + "\n" + "aws = " + AwsKeyId() + "\n");
   RunResult r;
   json j = ScanJson({t.path()}, &r);
   EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"aws-access-key-id"})) << j.dump(2);
@@ -1124,7 +1171,8 @@ TEST_F(IgnoreFileTest, GitleaksignoreWithWrongLineDoesNotSuppress) {
 
 TEST_F(IgnoreFileTest, IgnoreFileFlagReadsAFileOutsideTheTree) {
   TempDir elsewhere;
-  std::string p = elsewhere.Write("my.ignore", fp_["github-pat"] + "\n" + fp_["aws-access-key-id"] + "\n");
+  std::string p =
+      elsewhere.Write("my.ignore", fp_["github-pat"] + "\n" + fp_["aws-access-key-id"] + "\n");
   RunResult r;
   json j = ScanJson({t_.path(), "--ignore-file", p}, &r);
   EXPECT_EQ(r.exit_code, 0) << Describe({}, r);
@@ -1200,9 +1248,9 @@ TEST_F(ConfigTest, ExtendUseDefaultKeepsBuiltinRules) {
 }
 
 TEST_F(ConfigTest, DisabledRulesRemovesABuiltinRule) {
-  t_.Write(".leakguard.toml",
-           std::string("[extend]\nuseDefault = true\ndisabledRules = [\"github-pat\"]\n\n") +
-               kAcmeRule);
+  t_.Write(
+      ".leakguard.toml",
+      std::string("[extend]\nuseDefault = true\ndisabledRules = [\"github-pat\"]\n\n") + kAcmeRule);
   EXPECT_EQ(RuleIds(ScanJson({t_.path()})),
             (std::multiset<std::string>{"acme-token", "aws-access-key-id"}));
 }
@@ -1219,8 +1267,8 @@ TEST_F(ConfigTest, GlobalAllowlistPathSkipsMatchingFiles) {
 }
 
 TEST_F(ConfigTest, UnknownFieldWarnsButTheScanWorks) {
-  t_.Write(".leakguard.toml", std::string("colour = \"blue\"\n") + kAcmeRule +
-                                  "frobnicate = true\n");
+  t_.Write(".leakguard.toml",
+           std::string("colour = \"blue\"\n") + kAcmeRule + "frobnicate = true\n");
   RunResult r;
   json j = ScanJson({t_.path()}, &r);
   EXPECT_EQ(r.exit_code, 1) << Describe({}, r);
