@@ -29,8 +29,8 @@ void AddOutputFlags(CLI::App* cmd, OutputFlags* f) {
   cmd->add_option("-o,--output", f->output,
                   "Write the report to this file (created with mode 0600); default: stdout");
   cmd->add_option("--redact", f->redact,
-                  "Percent of each secret to hide in reports (0-100); default: show at most the "
-                  "first 4 characters")
+                  "--redact=PERCENT: percent of each secret to hide in reports (0-100); default: "
+                  "show at most the first 4 characters")
       ->expected(0, 1)
       ->default_str("");
   cmd->add_flag("--no-redact", f->no_redact, "Show secrets in full in the report (careful)");
