@@ -73,11 +73,9 @@ SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* b
       }
     }
   }
+  // A file that grows while being read is scanned up to the size fstat announced (no extra
+  // read() per file to notice growth: that syscall cost more than the scan of a small file).
   buf->resize(got);
-  // A file that grew while being read: scan what st_size announced, and say so.
-  char extra;
-  if (got == static_cast<size_t>(st.st_size) && ::read(fd, &extra, 1) == 1)
-    Warn("{}: file grew while being read; scanned the first {} bytes", shown, got);
   ::close(fd);
   if (!checked_binary && !options.scan_binary && LooksBinary(*buf)) {
     *detail = fmt::format("{}: binary content, skipped", shown);
