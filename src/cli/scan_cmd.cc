@@ -140,7 +140,11 @@ int Run(const ScanFlags& f) {
     fo.exclude = f.exclude;
     source.Add(std::make_unique<input::FileSource>(fs_paths, fo));
   }
-  if (has_stdin) source.Add(std::make_unique<input::StreamSource>(STDIN_FILENO, "-"));
+  if (has_stdin) {
+    input::StreamOptions stream;
+    stream.skip_binary = !f.scan_binary;
+    source.Add(std::make_unique<input::StreamSource>(STDIN_FILENO, "-", stream));
+  }
 
   scan::Scanner scanner(loaded->db, so);
   scan::ScanResult result = scanner.Run(source);

@@ -36,7 +36,7 @@ Status StreamSource::Enumerate(
       }
       buf.append(block, static_cast<size_t>(n));
     }
-    if (first && LooksBinary(buf)) {
+    if (first && options_.skip_binary && LooksBinary(buf)) {
       while (::read(fd_, block, sizeof block) > 0) {
       }
       skipped(SkipReason::kBinary, name_,
@@ -60,7 +60,7 @@ Status StreamSource::Enumerate(
     item.line_base = line_base;
     item.report_from = report_from;
     item.report_to = report_to;
-    item.check_binary = first;
+    item.check_binary = false;  // decided above, for the whole stream
     item.chunk_index = chunk_index++;
     // The next buffer starts `half` bytes before this chunk's report end, so a match starting
     // just after report_to still has `half` bytes of context before it.

@@ -16,6 +16,7 @@ namespace leakguard::input {
 struct StreamOptions {
   size_t chunk_size = 16u << 20;
   size_t overlap = 128u << 10;
+  bool skip_binary = true;  // false with --scan-binary
 };
 
 class StreamSource : public Source {

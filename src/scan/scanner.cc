@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -116,12 +117,23 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
                    const ScanOptions& options, std::vector<Finding>* out, uint64_t* suppressed,
                    const BlobWindow& window) {
   if (candidates.empty()) return;
-  findings::LineCounter starts(blob), ends(blob);
-  // Spans of secrets found by specific (non-generic) rules, for the generic dedup.
-  std::vector<std::pair<size_t, size_t>> specific;
+  findings::LineCounter starts(blob);
+  // Spans of secrets found by specific (non-generic) rules, for the generic dedup: sorted by
+  // start (candidates come sorted), with the running maximum of their ends, so "does any
+  // specific span overlap [s, e)?" is one binary search, not a scan (a blob may hold 100k tokens).
+  std::vector<std::pair<size_t, size_t>> specific;  // (start, max end so far)
   for (const Candidate& c : candidates)
-    if (c.drop == DropReason::kNone && !IsGeneric(db, c.rule))
-      specific.emplace_back(c.secret_start, c.secret_end);
+    if (c.drop == DropReason::kNone && !IsGeneric(db, c.rule)) {
+      const size_t max_end =
+          specific.empty() ? c.secret_end : std::max(specific.back().second, c.secret_end);
+      specific.emplace_back(c.secret_start, max_end);
+    }
+  auto covered = [&](size_t s, size_t e) {
+    auto it =
+        std::lower_bound(specific.begin(), specific.end(), e,
+                         [](const std::pair<size_t, size_t>& p, size_t v) { return p.first < v; });
+    return it != specific.begin() && std::prev(it)->second > s;
+  };
 
   for (const Candidate& c : candidates) {
     if (c.start < window.report_from || c.start >= window.report_to) continue;
@@ -132,20 +144,27 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
     std::string_view line = match::LineAround(blob, c.start, c.end);
     if (why == DropReason::kNone)
       why = match::LocationDropReason(db, c.rule, prov.rel_path, "", secret, match, line, &detail);
-    if (why == DropReason::kNone && IsGeneric(db, c.rule)) {
-      for (auto [s, e] : specific)
-        if (s < c.secret_end && c.secret_start < e) {
-          why = DropReason::kRuleAllowlist;
-          detail = "covered by a specific rule";
-          break;
-        }
+    if (why == DropReason::kNone && IsGeneric(db, c.rule) &&
+        covered(c.secret_start, c.secret_end)) {
+      why = DropReason::kRuleAllowlist;
+      detail = "covered by a specific rule";
     }
     if (why == DropReason::kInlineAllow) ++*suppressed;
     if (why != DropReason::kNone && !options.explain) continue;
     Finding f = MakeFinding(db, c.rule, prov);
     starts.Locate(c.secret_start, &f.line, &f.column);
-    ends.Locate(c.secret_end > c.secret_start ? c.secret_end - 1 : c.secret_start, &f.end_line,
-                &f.end_column);
+    // The end is found from the start, over the secret's own bytes: secret ends are not sorted
+    // (matches overlap), and a second counter would restart from the blob's start each time.
+    f.end_line = f.line;
+    f.end_column = f.column;
+    for (size_t i = c.secret_start; i + 1 < c.secret_end; ++i) {
+      const unsigned char b = static_cast<unsigned char>(blob[i]);
+      if (b == '\n') {
+        ++f.end_line;
+        f.end_column = 0;
+      }
+      if ((static_cast<unsigned char>(blob[i + 1]) & 0xC0) != 0x80) ++f.end_column;
+    }
     f.line += window.line_base;
     f.end_line += window.line_base;
     f.offset = window.byte_base + c.secret_start;

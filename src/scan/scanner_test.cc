@@ -192,5 +192,21 @@ TEST_F(ScannerTest, ChunkedStreamFindsExactlyWhatAWholeFileScanFinds) {
   }
 }
 
+TEST_F(ScannerTest, BinaryStreamIsSkippedWholeUnlessScanBinary) {
+  // Regression: the stream skipped binary input even with --scan-binary, and a later chunk
+  // could be scanned after the first was skipped.
+  std::string text(std::string("\0\x01\x02", 3) + std::string(3000, 'q') + "\ntok_a1b2c3d4e5f6\n");
+  Write("bin.dat", text);
+  for (bool skip : {true, false}) {
+    int fd = ::open((root_ / "bin.dat").c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    input::StreamSource src(fd, "-", {.chunk_size = 1024, .overlap = 128, .skip_binary = skip});
+    auto r = Scanner(db_, {}).Run(src);
+    ::close(fd);
+    EXPECT_EQ(r.findings.size(), skip ? 0u : 1u);
+    EXPECT_EQ(r.summary.skipped_binary, skip ? 1u : 0u);
+  }
+}
+
 }  // namespace
 }  // namespace leakguard::scan
