@@ -141,7 +141,11 @@ int WriteReport(const OutputFlags& f, report::Format format, const match::RulesD
                  PrintablePath(f.output), std::strerror(errno));
       return 2;
     }
-    ::fchmod(fd, 0600);
+    // Tighten a pre-existing regular file; never a device or FIFO (`-o /dev/null` run as root
+    // must not change /dev/null's mode).
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0777) != 0600)
+      ::fchmod(fd, 0600);
     size_t done = 0;
     while (done < text.size()) {
       ssize_t n = ::write(fd, text.data() + done, text.size() - done);

@@ -28,7 +28,7 @@ namespace leakguard::match {
 namespace {
 
 constexpr size_t kUnboundedWindow = 64 * 1024;
-constexpr uint32_t kMaxHitsPerRule = 1u << 16;
+constexpr uint32_t kMaxHitsPerRule = 8192;  // bounds memory: rules x 8192 x 16 bytes
 
 constexpr std::string_view kInlineAllowMarkers[] = {"leakguard:allow", "gitleaks:allow",
                                                     "pragma: allowlist secret"};

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -981,6 +982,24 @@ TEST(Formats, OutputDoesNotFollowASymlinkPlantedAtItsPath) {
   EXPECT_EQ(r.exit_code, 2) << Describe(args, r);
   EXPECT_EQ(ReadFile(victim), "keep me\n");
   EXPECT_TRUE(Contains(r.err, "report.json")) << r.err;
+}
+
+// Regression: `-o /dev/null` as root changed /dev/null's mode to 0600. A private null-device node
+// stands in for /dev/null, so the test can never touch the real one.
+TEST(Formats, OutputToADeviceLeavesItsModeAlone) {
+  if (::geteuid() != 0) GTEST_SKIP() << "creating a device node needs root";
+  TempDir t;
+  t.Write("a.txt", TwoSecretsFile());
+  TempDir dev_dir;
+  std::string dev = dev_dir / "null";
+  ASSERT_EQ(::mknod(dev.c_str(), S_IFCHR | 0666, makedev(1, 3)), 0) << std::strerror(errno);
+  ASSERT_EQ(::chmod(dev.c_str(), 0666), 0);  // umask may have narrowed it
+  std::vector<std::string> args = {"scan", "--format=json", "-o", dev, t.path()};
+  RunResult r = RunLeakguard(args);
+  EXPECT_EQ(r.exit_code, 1) << Describe(args, r);
+  struct stat st;
+  ASSERT_EQ(::stat(dev.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0666u) << std::oct << (st.st_mode & 07777);
 }
 
 TEST(Formats, OutputIntoMissingDirectoryExitsTwo) {
