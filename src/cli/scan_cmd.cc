@@ -81,7 +81,8 @@ int Run(const ScanFlags& f) {
   if (!format) return UsageError(format.error().message());
   auto mask = MaskFromFlags(f.out);
   if (!mask) return UsageError(mask.error().message());
-  if (f.threads < 0) return UsageError("--threads must be 0 (all cores) or more");
+  if (f.threads < 0 || f.threads > 1024)
+    return UsageError("--threads must be from 0 (all cores) to 1024");
   if (f.engine != "vectorscan" && f.engine != "re2")
     return UsageError("--engine must be 'vectorscan' or 're2'");
 
