@@ -33,19 +33,6 @@ constexpr uint32_t kMaxHitsPerRule = 8192;  // bounds memory: rules x 8192 x 16 
 constexpr std::string_view kInlineAllowMarkers[] = {"leakguard:allow", "gitleaks:allow",
                                                     "pragma: allowlist secret"};
 
-bool ContainsCaseless(std::string_view hay, std::string_view lower_needle) {
-  if (lower_needle.empty()) return true;
-  if (hay.size() < lower_needle.size()) return false;
-  for (size_t i = 0; i + lower_needle.size() <= hay.size(); ++i) {
-    size_t k = 0;
-    while (k < lower_needle.size() &&
-           std::tolower(static_cast<unsigned char>(hay[i + k])) == lower_needle[k])
-      ++k;
-    if (k == lower_needle.size()) return true;
-  }
-  return false;
-}
-
 bool RegexSearch(const re2::RE2& re, std::string_view text) {
   return re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), re);
 }
@@ -65,7 +52,7 @@ bool ContentCriteria(const CompiledAllowlist& al, std::string_view secret, std::
       break;
     }
   for (const auto& w : src.stopwords)
-    if (ContainsCaseless(secret, w)) {
+    if (ContainsAsciiCaseless(secret, w)) {
       stop_hit = true;
       break;
     }
@@ -184,7 +171,7 @@ bool Matcher::KeywordInBlob(uint32_t k, ByteView blob) {
 bool Matcher::KeywordsPresent(const CompiledRule& cr, ByteView blob, std::string_view match) {
   if (cr.keyword_ids.empty()) return true;
   for (uint32_t k : cr.keyword_ids)
-    if (keyword_state_[k] == 1 || ContainsCaseless(match, db_->keywords()[k])) return true;
+    if (keyword_state_[k] == 1 || ContainsAsciiCaseless(match, db_->keywords()[k])) return true;
   for (uint32_t k : cr.keyword_ids)
     if (KeywordInBlob(k, blob)) return true;
   return false;

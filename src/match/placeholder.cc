@@ -6,24 +6,10 @@
 #include <cstdint>
 #include <cstring>
 
+#include "base/bytes.h"
+
 namespace leakguard::match {
 namespace {
-
-// Case-insensitive substring test; `needle` is lower-case ASCII.
-bool ContainsLower(std::string_view hay, std::string_view needle) {
-  if (needle.size() > hay.size()) return false;
-  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-    size_t k = 0;
-    while (k < needle.size()) {
-      char c = hay[i + k];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-      if (c != needle[k]) break;
-      ++k;
-    }
-    if (k == needle.size()) return true;
-  }
-  return false;
-}
 
 // Words that mark a value as a stand-in. Chosen so that none is likely inside a random token:
 // the shortest (5 letters) occurs in a random 40-char base62 string with probability < 1e-6.
@@ -66,7 +52,7 @@ std::string_view PlaceholderReason(std::string_view s) {
     if (ident) return "variable reference";
   }
   for (std::string_view m : kMarkers)
-    if (ContainsLower(s, m)) return "placeholder word";
+    if (ContainsAsciiCaseless(s, m)) return "placeholder word";
   // One character making most of the value: ghp_xxxxxxxx…, 0000000000, ************.
   if (s.size() >= 8) {
     std::array<uint32_t, 256> counts{};
