@@ -13,6 +13,7 @@
 // blob) does a rule stop recording hits and search the whole blob, to bound memory.
 #include "match/matcher.h"
 
+#include <dlfcn.h>
 #include <hs/hs.h>
 #include <re2/re2.h>
 
@@ -28,6 +29,22 @@ namespace leakguard::match {
 namespace {
 
 constexpr size_t kUnboundedWindow = 64 * 1024;
+// Vectorscan 5.4.9 (Debian 12) dispatches hs_scan to an AVX-512 variant on CPUs that have it, and
+// that variant misses matches: with two patterns, `\b(tok_[a-z0-9]{12})\b` was not reported
+// after 2 KB of input (MatcherTest.MatchesPastTwoKilobytes). The fat runtime also exports the
+// AVX2 variant; on an AVX-512 CPU we call it instead (databases are compiled without AVX-512
+// features, see CompilePlatform in rules_database.cc, so it accepts them).
+using ScanFn = hs_error_t (*)(const hs_database_t*, const char*, unsigned, unsigned, hs_scratch_t*,
+                              match_event_handler, void*);
+ScanFn PickScanFunction() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") &&
+      __builtin_cpu_supports("bmi2"))
+    if (void* f = ::dlsym(RTLD_DEFAULT, "avx2_hs_scan")) return reinterpret_cast<ScanFn>(f);
+  return &hs_scan;
+}
+const ScanFn kScan = PickScanFunction();
+
 constexpr uint32_t kMaxHitsPerRule = 8192;  // bounds memory: rules x 8192 x 16 bytes
 
 constexpr std::string_view kInlineAllowMarkers[] = {"leakguard:allow", "gitleaks:allow",
@@ -188,9 +205,9 @@ void Matcher::Scan(ByteView blob, std::vector<Candidate>* out) {
   std::fill(keyword_state_.begin(), keyword_state_.end(), 0);
   lower_valid_ = false;
   LG_CHECK(blob.size() <= UINT32_MAX);
-  hs_scan(static_cast<hs_database_t*>(db_->hs_database()), blob.data(),
-          static_cast<unsigned>(blob.size()), 0, static_cast<hs_scratch_t*>(scratch_), &OnMatch,
-          this);
+  kScan(static_cast<hs_database_t*>(db_->hs_database()), blob.data(),
+        static_cast<unsigned>(blob.size()), 0, static_cast<hs_scratch_t*>(scratch_), &OnMatch,
+        this);
 
   const auto& rules = db_->rules();
   std::sort(hits_.begin(), hits_.end(), [](const Hit& a, const Hit& b) {

@@ -77,6 +77,26 @@ TEST(Matcher, WordBoundaryUsesTheRealNeighbouringBytes) {
   EXPECT_TRUE(ScanText(*db, text).empty());
 }
 
+TEST(Matcher, MatchesPastTwoKilobytes) {
+  // Regression: Vectorscan 5.4.9's AVX-512 scan code missed this token after 2 KB of input when
+  // the database held a second pattern. Checked at several lengths and line shapes.
+  auto db = Build(std::string(kTokenRule) + R"toml(
+[[rules]]
+id = "generic-value"
+regex = '''(?i)(?:token|secret)\s{0,4}=\s{0,4}"([^"]{8,64})"'''
+)toml");
+  for (size_t n : {100u, 2046u, 2047u, 2100u, 5000u, 70000u})
+    for (bool lines : {false, true}) {
+      std::string text(n, 'q');
+      if (lines)
+        for (size_t i = 80; i < n; i += 80) text[i] = '\n';
+      text += "\ntok_a1b2c3d4e5f6\n";
+      EXPECT_EQ(ScanText(*db, text),
+                (std::vector<Found>{{"tok", "tok_a1b2c3d4e5f6", DropReason::kNone}}))
+          << n << (lines ? " with lines" : "");
+    }
+}
+
 TEST(Matcher, KeywordMustOccurInTheBlob) {
   auto db = Build(R"(
 [[rules]]

@@ -138,9 +138,19 @@ bool MakeDirs(const std::string& dir) {
   return true;
 }
 
-std::string CacheKey(const std::vector<rules::Rule>& rs, const std::vector<std::string>& keywords) {
+// The platform databases are compiled for: this CPU without AVX-512, because Vectorscan 5.4.9's
+// AVX-512 scan code misses matches and the matcher scans with the AVX2 variant on such CPUs (see
+// PickScanFunction in matcher.cc), which refuses databases that need AVX-512.
+hs_platform_info_t CompilePlatform() {
   hs_platform_info_t plat{};
   hs_populate_platform(&plat);
+  plat.cpu_features &=
+      ~static_cast<unsigned long long>(HS_CPU_FEATURES_AVX512 | HS_CPU_FEATURES_AVX512VBMI);
+  return plat;
+}
+
+std::string CacheKey(const std::vector<rules::Rule>& rs, const std::vector<std::string>& keywords) {
+  const hs_platform_info_t plat = CompilePlatform();
   std::string material =
       fmt::format("leakguard-hs-cache-v2\n{}\n{}:{}\n", hs_version(), plat.tune, plat.cpu_features);
   for (const auto& r : rs) {
@@ -269,9 +279,10 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
     for (auto& p : patterns) cps.push_back(p.c_str());
     hs_database_t* hs = nullptr;
     hs_compile_error_t* err = nullptr;
+    const hs_platform_info_t plat = CompilePlatform();
     hs_error_t rc =
         hs_compile_multi(cps.data(), flags.data(), ids.data(), static_cast<unsigned>(cps.size()),
-                         HS_MODE_BLOCK, nullptr, &hs, &err);
+                         HS_MODE_BLOCK, &plat, &hs, &err);
     if (rc == HS_SUCCESS) {
       db->hs_db_ = hs;
       if (!cache_file.empty() && MakeDirs(cache_dir)) {
