@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   using namespace leakguard::cli;
   CLI::App app{
       "leakguard: finds leaked secrets (API keys, tokens, passwords, private keys)\n"
-      "in files, directories and standard input."};
+      "in files, directories, standard input and git history."};
   app.name("leakguard");
   app.set_version_flag("--version", std::string("leakguard ") + LEAKGUARD_VERSION);
   app.require_subcommand(1);
@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   };
 
   add(RegisterScan(app));
+  add(RegisterGit(app));
+  add(RegisterHook(app));
   add(RegisterRules(app));
   try {
     app.parse(argc, argv);

@@ -10,7 +10,9 @@ namespace leakguard::findings {
 
 void ComputeIds(Finding* f) {
   f->secret_id = FingerprintHex({f->rule_id, f->secret});
-  if (f->commit.empty())
+  if (f->commit.empty() && f->rel_path.empty() && !f->blob.empty())  // a git blob no commit holds
+    f->fingerprint = FingerprintHex({f->rule_id, f->secret, "blob:" + f->blob});
+  else if (f->commit.empty())
     f->fingerprint = FingerprintHex({f->rule_id, f->secret, f->rel_path});
   else
     f->fingerprint = FingerprintHex({f->rule_id, f->secret, f->rel_path, f->commit});

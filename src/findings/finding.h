@@ -40,8 +40,12 @@ struct Finding {
   std::string secret_id;
   std::string fingerprint;
 
-  // Git provenance (empty outside `leakguard git`).
+  // Git provenance (empty outside `leakguard git`): the commit that introduced the blob at this
+  // path, its author, e-mail, author date (ISO 8601) and summary line; the blob's id; whether
+  // the commit or blob is reachable from no ref (found by --all-objects).
   std::string commit, author, email, date, message;
+  std::string blob;
+  bool unreachable = false;
 
   // --explain: the filter that dropped this candidate (empty when reported).
   std::string dropped_by;

@@ -13,17 +13,25 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
 namespace leakguard::input {
 
 struct Provenance {
-  enum class Kind { kFile, kStdin };
+  enum class Kind { kFile, kStdin, kGit };
   Kind kind = Kind::kFile;
   std::string path;      // for display: as the user named it ("src/a.py", "-" for stdin)
   std::string rel_path;  // relative to the scan root, '/' separators; used by rules and ids
+  // Git objects only: the blob's id (hex), the commit that introduced it at `rel_path` (hex;
+  // empty for a blob no commit holds), and whether that commit (or blob) is unreachable from
+  // every ref (found by --all-objects).
+  std::string blob;
+  std::string commit;
+  bool unreachable = false;
 };
 
 struct Item {
@@ -40,6 +48,11 @@ struct Item {
   size_t report_to = SIZE_MAX;
   bool check_binary = true;
   uint64_t chunk_index = 0;  // 0 for a whole item or a stream's first chunk
+  // Source-defined: which of a source's inputs the item comes from (git: 0 = the repository,
+  // n = its n-th submodule). Read by the source's ItemReader.
+  uint32_t origin = 0;
+  // More places the same bytes were found (git --all-locations): scanned once, reported at each.
+  std::vector<Provenance> also_at;
 };
 
 // Why an item was not scanned.
@@ -66,9 +79,21 @@ bool LooksBinary(std::string_view head);
 // binary, the stream is skipped (and drained, so the writer never sees SIGPIPE).
 class StreamSource;
 
+// Reads the content of items whose bytes live elsewhere than in a file or in memory (a git object
+// database). One reader per worker thread: a reader need not be thread-safe.
+class ItemReader {
+ public:
+  virtual ~ItemReader() = default;
+  virtual SkipReason Read(const Item& item, const ReadOptions& options, std::string* buf,
+                          std::string* detail) = 0;
+};
+
 class Source {
  public:
   virtual ~Source() = default;
+  // A reader for this source's items, or nullptr when `ReadItem` reads them (files, memory).
+  // Called once by each worker thread, concurrently: implementations must be thread-safe.
+  virtual std::unique_ptr<ItemReader> NewReader() { return nullptr; }
   // Calls `emit` for each item, in a deterministic order. `skipped(reason, path, detail)` is
   // called for paths skipped during enumeration. Returns an error only when the source as a
   // whole cannot be read (tier 2); per-path problems go to `skipped`.

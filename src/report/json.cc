@@ -74,6 +74,8 @@ ordered_json FindingToJson(const findings::Finding& f) {
     j["date"] = f.date;
     j["message"] = f.message;
   }
+  if (!f.blob.empty()) j["blob"] = f.blob;
+  if (f.unreachable) j["unreachable"] = true;
   if (!f.dropped_by.empty()) {
     j["dropped_by"] = f.dropped_by;
     j["drop_detail"] = f.drop_detail;
@@ -83,7 +85,12 @@ ordered_json FindingToJson(const findings::Finding& f) {
 
 ordered_json SummaryToJson(const Summary& s, std::string_view version) {
   ordered_json j = ordered_json::object();
-  j["files_scanned"] = s.files_scanned;
+  if (s.git) {
+    j["commits_scanned"] = s.commits;
+    j["blobs_scanned"] = s.files_scanned;
+  } else {
+    j["files_scanned"] = s.files_scanned;
+  }
   j["bytes_scanned"] = s.bytes_scanned;
   j["findings"] = s.findings;
   ordered_json skipped = ordered_json::object();

@@ -71,9 +71,13 @@ std::string HumanBytes(uint64_t bytes) {
 
 std::string SummaryLine(const Summary& s) {
   double secs = std::isfinite(s.seconds) && s.seconds > 0 ? s.seconds : 0.0;
+  const std::string inputs =
+      s.git ? fmt::format("{}, {}", Counted(s.commits, "commit", "commits"),
+                          Counted(s.files_scanned, "unique blob", "unique blobs"))
+            : Counted(s.files_scanned, "file", "files");
   std::string line =
       fmt::format("scanned {} ({}) in {:.2f}s: {}; skipped {} binary, {} too large, {} unreadable",
-                  Counted(s.files_scanned, "file", "files"), HumanBytes(s.bytes_scanned), secs,
+                  inputs, HumanBytes(s.bytes_scanned), secs,
                   Counted(s.findings, "finding", "findings"), WithCommas(s.skipped_binary),
                   WithCommas(s.skipped_too_large), WithCommas(s.skipped_unreadable));
   if (s.skipped_other > 0) line += fmt::format(", {} other", WithCommas(s.skipped_other));

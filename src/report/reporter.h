@@ -39,6 +39,10 @@ struct Summary {
   uint64_t suppressed = 0;          // dropped by inline allow comments / ignore files
   double seconds = 0;
   size_t rules = 0;
+  // `leakguard git`: the inputs were git blobs (files_scanned counts unique blobs) from this many
+  // commits.
+  bool git = false;
+  uint64_t commits = 0;
 };
 
 struct RuleInfo {

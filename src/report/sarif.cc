@@ -162,6 +162,8 @@ class SarifReporter final : public Reporter {
         props["date"] = f.date;
         props["message"] = f.message;
       }
+      if (!f.blob.empty()) props["blob"] = f.blob;
+      if (f.unreachable) props["unreachable"] = true;
       r["properties"] = std::move(props);
       results.push_back(std::move(r));
     }

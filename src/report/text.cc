@@ -128,6 +128,12 @@ class TextReporter final : public Reporter {
       AppendLine("Date:", EscapeForTerminal(f.date), buf);
       AppendLine("Message:", EscapeForTerminal(f.message), buf);
     }
+    AppendLine("Blob:", EscapeForTerminal(f.blob), buf);
+    if (f.unreachable)
+      AppendLine("Reachable:",
+                 f.commit.empty() ? "no: a blob no commit holds (--all-objects)"
+                                  : "no: a commit no ref reaches (--all-objects)",
+                 buf);
     AppendLine("Fingerprint:", EscapeForTerminal(f.fingerprint), buf);
     if (!f.dropped_by.empty()) {
       AppendLine("Dropped by:", EscapeForTerminal(f.dropped_by), buf);

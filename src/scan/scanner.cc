@@ -86,6 +86,9 @@ Finding MakeFinding(const match::RulesDatabase& db, uint32_t rule, const input::
   f.tags = r.tags;
   f.file = prov.path;
   f.rel_path = prov.rel_path;
+  f.commit = prov.commit;
+  f.blob = prov.blob;
+  f.unreachable = prov.unreachable;
   return f;
 }
 
@@ -93,12 +96,14 @@ Finding MakeFinding(const match::RulesDatabase& db, uint32_t rule, const input::
 
 void PathFindings(const match::RulesDatabase& db, const input::Provenance& prov,
                   const ScanOptions& options, std::vector<Finding>* out) {
+  if (prov.rel_path.empty()) return;  // a git blob no commit holds has no path
   for (uint32_t r : db.path_rules()) {
     if (!match::PathRuleMatches(db, r, prov.rel_path)) continue;
     Finding f = MakeFinding(db, r, prov);
     f.match = "file detected: " + prov.rel_path;
     std::string_view detail;
-    DropReason why = match::LocationDropReason(db, r, prov.rel_path, "", "", f.match, "", &detail);
+    DropReason why =
+        match::LocationDropReason(db, r, prov.rel_path, prov.commit, "", f.match, "", &detail);
     // LocationDropReason checks the rule's path too, which matched; only allowlists remain.
     findings::ComputeIds(&f);
     if (why == DropReason::kNone && options.ignore && options.ignore->Suppresses(f))
@@ -143,7 +148,8 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
     std::string_view match = c.Match(blob);
     std::string_view line = match::LineAround(blob, c.start, c.end);
     if (why == DropReason::kNone)
-      why = match::LocationDropReason(db, c.rule, prov.rel_path, "", secret, match, line, &detail);
+      why = match::LocationDropReason(db, c.rule, prov.rel_path, prov.commit, secret, match, line,
+                                      &detail);
     if (why == DropReason::kNone && IsGeneric(db, c.rule) &&
         covered(c.secret_start, c.secret_end)) {
       why = DropReason::kRuleAllowlist;
@@ -226,15 +232,21 @@ ScanResult Scanner::Run(input::Source& source) {
 
   auto worker = [&](WorkerState* st) {
     match::Matcher matcher(db_, match::MatcherOptions{options_.explain, options_.rule_stats});
+    std::unique_ptr<input::ItemReader> reader = source.NewReader();
     std::string buf;
     std::vector<Candidate> candidates;
     std::vector<input::Item> batch;
     while (queue.Pop(&batch)) {
       for (input::Item& item : batch) {
         try {
-          if (item.chunk_index == 0) PathFindings(*db_, item.prov, options_, &st->findings);
+          if (item.chunk_index == 0) {
+            PathFindings(*db_, item.prov, options_, &st->findings);
+            for (const input::Provenance& p : item.also_at)
+              PathFindings(*db_, p, options_, &st->findings);
+          }
           std::string detail;
-          input::SkipReason why = input::ReadItem(item, options_.read, &buf, &detail);
+          input::SkipReason why = reader ? reader->Read(item, options_.read, &buf, &detail)
+                                         : input::ReadItem(item, options_.read, &buf, &detail);
           if (why != input::SkipReason::kNone) {
             count_skip(&st->summary, why);
             if (why == input::SkipReason::kBinary)
@@ -250,6 +262,9 @@ ScanResult Scanner::Run(input::Source& source) {
           BlobWindow window{item.report_from, item.report_to, item.line_base, item.byte_base};
           BuildFindings(*db_, buf, candidates, item.prov, options_, &st->findings,
                         &st->summary.suppressed, window);
+          for (const input::Provenance& p : item.also_at)
+            BuildFindings(*db_, buf, candidates, p, options_, &st->findings,
+                          &st->summary.suppressed, window);
           // A stream's chunks count as one input, and overlap bytes are counted once.
           if (item.chunk_index == 0) ++st->summary.files_scanned;
           st->summary.bytes_scanned +=
