@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 // non-zero exit unless `may_fail`.
 inline std::string Sh(const std::string& cmd, bool may_fail = false, int* status = nullptr) {
   std::string out;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  FILE* p = ::popen(("{ " + cmd + "\n} 2>&1").c_str(), "r");
   if (!p) {
     ADD_FAILURE() << "popen failed: " << cmd;
     return out;

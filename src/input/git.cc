@@ -366,7 +366,8 @@ struct GitHistorySource::State {
     git_oid id;
     git_oid tree;
     int64_t time = 0;
-    std::vector<uint32_t> parents;  // indices of selected parents
+    std::vector<uint32_t> parents;    // indices of selected parents
+    std::vector<git_oid> parent_ids;  // every parent (--all-locations compares with them)
   };
   std::vector<Node> nodes;
   std::unordered_map<git_oid, uint32_t, OidHash, OidEq> index;
@@ -418,15 +419,8 @@ struct Walker {
   GitHistorySource::State& s;
   const std::function<void(Item&&)>* emit = nullptr;
   std::map<std::string, git_oid> gitlinks;  // submodule path -> commit
-  std::set<std::string> seen_tree_paths;    // --all-locations: (tree id, path) pairs
 
-  bool FirstVisit(const git_oid& tree, const std::string& prefix) {
-    if (!s.options.all_locations) return s.seen_trees.Insert(tree);
-    s.seen_trees.Insert(tree);
-    std::string key(reinterpret_cast<const char*>(tree.id), GIT_OID_RAWSZ);
-    key += prefix;
-    return seen_tree_paths.insert(std::move(key)).second;
-  }
+  bool FirstVisit(const git_oid& tree) { return s.seen_trees.Insert(tree); }
 
   void Blob(const git_oid& id, const std::string& path, const git_oid* commit, bool unreachable,
             bool report) {
@@ -469,7 +463,7 @@ struct Walker {
     while (!stack.empty()) {
       auto [id, prefix] = std::move(stack.back());
       stack.pop_back();
-      if (!FirstVisit(id, prefix)) continue;
+      if (!FirstVisit(id)) continue;
       git_tree* raw = nullptr;
       if (git_tree_lookup(&raw, s.r(), &id) != 0) {
         ++s.stats.missing_objects;
@@ -497,6 +491,71 @@ struct Walker {
             if (report) gitlinks.emplace(std::move(path), *eid);
             break;
           default:  // symlinks hold a path, not content
+            break;
+        }
+      }
+    }
+  }
+
+  // --all-locations: the paths where commit `commit` introduced content, i.e. entries whose id
+  // differs from the same path in every parent (an entry unchanged from any parent was not
+  // introduced here). Walks the commit's tree beside its parents' trees, entering only subtrees
+  // that differ.
+  void Diff(const git_oid& root, const std::vector<git_oid>& parent_roots, const git_oid* commit,
+            bool unreachable) {
+    struct Frame {
+      git_oid tree;
+      std::string prefix;
+      std::vector<git_oid> parents;
+    };
+    std::vector<Frame> stack;
+    stack.push_back({root, "", parent_roots});
+    while (!stack.empty()) {
+      Frame f = std::move(stack.back());
+      stack.pop_back();
+      git_tree* raw = nullptr;
+      if (git_tree_lookup(&raw, s.r(), &f.tree) != 0) {
+        ++s.stats.missing_objects;
+        Warn("git: tree {}{}: missing or corrupt, skipped: {}", Hex(f.tree),
+             f.prefix.empty() ? "" : fmt::format(" ({})", PrintablePath(f.prefix)), LastError());
+        continue;
+      }
+      TreePtr tree(raw);
+      if (s.seen_trees.Insert(f.tree)) ++s.stats.trees;
+      std::vector<TreePtr> parents;
+      for (const git_oid& p : f.parents) {
+        git_tree* pt = nullptr;
+        if (git_tree_lookup(&pt, s.r(), &p) == 0) parents.emplace_back(pt);
+      }
+      const size_t n = git_tree_entrycount(tree.get());
+      for (size_t i = n; i-- > 0;) {
+        const git_tree_entry* e = git_tree_entry_byindex(tree.get(), i);
+        const git_oid* eid = git_tree_entry_id(e);
+        const char* name = git_tree_entry_name(e);
+        bool unchanged = false;
+        std::vector<git_oid> sub_parents;
+        for (const auto& pt : parents) {
+          const git_tree_entry* pe = git_tree_entry_byname(pt.get(), name);
+          if (!pe) continue;
+          if (git_oid_equal(git_tree_entry_id(pe), eid)) unchanged = true;
+          if (git_tree_entry_filemode(pe) == GIT_FILEMODE_TREE)
+            sub_parents.push_back(*git_tree_entry_id(pe));
+        }
+        if (unchanged) continue;
+        std::string path = f.prefix + name;
+        switch (git_tree_entry_filemode(e)) {
+          case GIT_FILEMODE_TREE:
+            path += '/';
+            stack.push_back({*eid, std::move(path), std::move(sub_parents)});
+            break;
+          case GIT_FILEMODE_BLOB:
+          case GIT_FILEMODE_BLOB_EXECUTABLE:
+            Blob(*eid, path, commit, unreachable, true);
+            break;
+          case GIT_FILEMODE_COMMIT:
+            gitlinks.emplace(std::move(path), *eid);
+            break;
+          default:
             break;
         }
       }
@@ -545,6 +604,7 @@ static std::vector<uint32_t> AddGraph(GitHistorySource::State& s,
         stack.push_back(*pid);
       }
     }
+    if (s.options.all_locations) node.parent_ids = parents;
     s.index.emplace(id, static_cast<uint32_t>(s.nodes.size()));
     s.nodes.push_back(std::move(node));
     parent_ids.push_back(std::move(parents));
@@ -731,10 +791,28 @@ Status GitHistorySource::Enumerate(
   if (!s_->prepared)
     if (Status st = Prepare(); !st.ok()) return st;
   State& s = *s_;
-  Walker w{s, nullptr, {}, {}};
+  Walker w{s, nullptr, {}};
   w.emit = &emit;
   for (const git_oid& tree : s.boundary_trees) w.Tree(tree, "", nullptr, false, false);
-  for (uint32_t i : s.order) w.Tree(s.nodes[i].tree, "", &s.nodes[i].id, false, true);
+  auto walk_commit = [&](uint32_t i, bool unreachable) {
+    const auto& node = s.nodes[i];
+    if (!s.options.all_locations) return w.Tree(node.tree, "", &node.id, unreachable, true);
+    std::vector<git_oid> parent_trees;
+    for (const git_oid& p : node.parent_ids) {
+      auto it = s.index.find(p);
+      if (it != s.index.end()) {
+        parent_trees.push_back(s.nodes[it->second].tree);
+        continue;
+      }
+      git_commit* raw = nullptr;
+      if (git_commit_lookup(&raw, s.r(), &p) == 0) {
+        parent_trees.push_back(*git_commit_tree_id(raw));
+        git_commit_free(raw);
+      }
+    }
+    w.Diff(node.tree, parent_trees, &node.id, unreachable);
+  };
+  for (uint32_t i : s.order) walk_commit(i, false);
   for (const auto& [name, tree] : s.tagged_trees) w.Tree(tree, name + ":", nullptr, false, true);
   for (const auto& [name, blob] : s.tagged_blobs) w.Blob(blob, name, nullptr, false, true);
 
@@ -784,7 +862,7 @@ Status GitHistorySource::Enumerate(
     for (uint32_t i : lost) {
       if (reachable.Contains(s.nodes[i].id)) continue;
       ++s.stats.unreachable_commits;
-      w.Tree(s.nodes[i].tree, "", &s.nodes[i].id, true, true);
+      walk_commit(i, true);
     }
     for (const git_oid& id : loose_blobs) {
       if (s.seen_blobs.Contains(id)) continue;
