@@ -19,11 +19,15 @@ namespace {
 
 // libgit2 is initialised once per process and left initialised (its global state is freed at
 // exit). Object caching is off: the walk reads each object once and keeps what it needs itself.
+// Strict hash verification is off, as in `git cat-file`: re-hashing every object read (with
+// collision detection) cost more CPU than decompressing it; zlib's checksum still catches
+// corrupt data.
 void InitLibgit2() {
   static std::once_flag once;
   std::call_once(once, [] {
     git_libgit2_init();
     git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
   });
 }
 
@@ -381,6 +385,7 @@ struct GitHistorySource::State {
   OidSet seen_trees, seen_blobs;
   bool prepared = false;
   std::vector<std::unique_ptr<GitRepo>> submodule_repos;  // --recurse-submodules
+  std::vector<uint32_t> rank;                             // node -> position in the walk
 
   // --all-locations: items are held until the walk ends, to collect every location.
   std::vector<Item> held;
@@ -794,8 +799,11 @@ Status GitHistorySource::Enumerate(
   Walker w{s, nullptr, {}};
   w.emit = &emit;
   for (const git_oid& tree : s.boundary_trees) w.Tree(tree, "", nullptr, false, false);
+  uint32_t next_rank = 0;
   auto walk_commit = [&](uint32_t i, bool unreachable) {
     const auto& node = s.nodes[i];
+    if (s.rank.size() < s.nodes.size()) s.rank.resize(s.nodes.size(), UINT32_MAX);
+    s.rank[i] = next_rank++;
     if (!s.options.all_locations) return w.Tree(node.tree, "", &node.id, unreachable, true);
     std::vector<git_oid> parent_trees;
     for (const git_oid& p : node.parent_ids) {
@@ -920,6 +928,15 @@ Status GitHistorySource::Enumerate(
 
 std::unique_ptr<ItemReader> GitHistorySource::NewReader() {
   return std::make_unique<GitBlobReader>(s_->repos);
+}
+
+uint64_t GitHistorySource::CommitRank(std::string_view hex) const {
+  git_oid id;
+  if (!ParseHex(hex, &id)) return UINT64_MAX;
+  auto it = s_->index.find(id);
+  if (it == s_->index.end() || it->second >= s_->rank.size()) return UINT64_MAX;
+  const uint32_t r = s_->rank[it->second];
+  return r == UINT32_MAX ? UINT64_MAX : r;
 }
 
 Result<GitCommitInfo> GitHistorySource::CommitInfo(std::string_view hex) const {

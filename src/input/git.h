@@ -120,6 +120,9 @@ class GitHistorySource : public Source {
 
   const GitWalkStats& stats() const;
   GitRepo& repo();
+  // The position of a commit in the walk (topological order, unreachable commits last);
+  // UINT64_MAX for a commit not walked. Valid after Enumerate.
+  uint64_t CommitRank(std::string_view hex) const;
   // Commit metadata from the repository or, for --recurse-submodules, its submodules.
   Result<GitCommitInfo> CommitInfo(std::string_view hex) const;
 

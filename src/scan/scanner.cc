@@ -109,7 +109,7 @@ void PathFindings(const match::RulesDatabase& db, const input::Provenance& prov,
     if (why == DropReason::kNone && options.ignore && options.ignore->Suppresses(f))
       why = DropReason::kIgnoreFile;
     if (why != DropReason::kNone) {
-      if (!options.explain) continue;
+      if (!options.explain && !options.keep_location_drops) continue;
       f.dropped_by = match::DropReasonName(why);
       f.drop_detail = detail;
     }
@@ -156,7 +156,9 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
       detail = "covered by a specific rule";
     }
     if (why == DropReason::kInlineAllow) ++*suppressed;
-    if (why != DropReason::kNone && !options.explain) continue;
+    if (why != DropReason::kNone && !options.explain &&
+        !(options.keep_location_drops && c.drop == DropReason::kNone))
+      continue;
     Finding f = MakeFinding(db, c.rule, prov);
     starts.Locate(c.secret_start, &f.line, &f.column);
     // The end is found from the start, over the secret's own bytes: secret ends are not sorted
@@ -185,7 +187,7 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
       ++*suppressed;
     }
     if (why != DropReason::kNone) {
-      if (!options.explain) continue;
+      if (!options.explain && !options.keep_location_drops) continue;
       f.dropped_by = match::DropReasonName(why);
       f.drop_detail = detail;
     }

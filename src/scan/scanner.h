@@ -32,6 +32,11 @@ struct ScanOptions {
   const findings::IgnoreList* ignore = nullptr;
   bool use_simple_matcher = false;  // the RE2-only reference path (tests, --engine=re2)
   bool rule_stats = false;          // collect per-rule cost counters (--rule-stats)
+  // Also keep findings dropped because of where they are (allowlisted path or commit, inline
+  // allow, ignore file), with dropped_by set; content-level drops (entropy, placeholder) are not
+  // kept. `leakguard git` needs them to decide which commit introduced a secret before
+  // filtering.
+  bool keep_location_drops = false;
 };
 
 struct ScanResult {

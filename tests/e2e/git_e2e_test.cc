@@ -131,6 +131,40 @@ TEST_F(GitE2E, OneBlobTwoPathsIsReportedOnceOrAtEveryLocation) {
   EXPECT_EQ(locs, (std::multimap<std::string, std::string>{{"a.env", c1}, {"b.env", c2}}));
 }
 
+TEST_F(GitE2E, ASecretKeptAcrossEditsIsReportedOnceAtTheCommitThatIntroducedIt) {
+  repo.Write("config.py", "TOKEN = '" + Pat() + "'\nA = 1\n");
+  const std::string c1 = repo.Commit("add");
+  repo.Write("config.py", "TOKEN = '" + Pat() + "'\nA = 2\n");
+  repo.Commit("edit");
+  repo.Write("config.py", "B = 0\nTOKEN = '" + Pat() + "'\nA = 3\n");
+  const std::string c3 = repo.Commit("edit again");
+
+  Outcome r = Git();
+  ASSERT_EQ(r.findings().size(), 1u) << r.out;
+  EXPECT_EQ(r.findings()[0]["commit"], c1);
+  EXPECT_EQ(r.doc["summary"]["blobs_scanned"], 3);
+  // Every version is listed with --all-locations.
+  EXPECT_EQ(Git("--all-locations").findings().size(), 3u);
+  // Ignoring the introducing finding does not surface the later versions.
+  std::ofstream(repo.dir() / ".leakguardignore")
+      << r.findings()[0]["fingerprint"].get<std::string>() << "\n";
+  Outcome ignored = Git();
+  EXPECT_EQ(ignored.code, 0) << ignored.out;
+  EXPECT_TRUE(ignored.findings().empty());
+  EXPECT_EQ(ignored.doc["summary"]["suppressed"], 1);
+  Outcome explained = Git("--explain");
+  int pats = 0;
+  for (const auto& x : explained.findings())
+    if (x["rule_id"] == "github-pat") {
+      ++pats;
+      EXPECT_EQ(x["dropped_by"], "ignore-file");
+      EXPECT_EQ(x["commit"], c1);
+    }
+  EXPECT_EQ(pats, 1) << explained.out;
+  // A range starting after the introduction does not report it again.
+  EXPECT_EQ(Git("--range " + c1 + ".." + c3).code, 0);
+}
+
 TEST_F(GitE2E, RangesSinceBranchAndMaxCommits) {
   repo.Write("a.txt", "nothing\n");
   const std::string c1 = repo.Commit("1");
