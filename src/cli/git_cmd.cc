@@ -65,35 +65,23 @@ std::string MaskedSummary(const match::RulesDatabase& db,
   return out;
 }
 
-// Keeps, of the findings of one rule and secret at one path, the one from the earliest commit in
-// the walk; then drops the location-dropped ones unless --explain asked to see them.
-void KeepIntroducingCommits(const input::GitHistorySource& history, scan::ScanResult* result,
-                            bool explain) {
-  std::map<std::string, std::pair<uint64_t, size_t>> first;  // key -> (rank, index)
-  std::vector<uint64_t> ranks(result->findings.size(), UINT64_MAX);
-  std::map<std::string, uint64_t> rank_cache;
-  auto& fs = result->findings;
-  auto key_of = [](const findings::Finding& x) {
-    return x.rule_id + '\0' + x.secret_id + '\0' + x.rel_path;
-  };
-  for (size_t i = 0; i < fs.size(); ++i) {
-    if (fs[i].commit.empty()) continue;
-    auto rc = rank_cache.find(fs[i].commit);
-    if (rc == rank_cache.end())
-      rc = rank_cache.emplace(fs[i].commit, history.CommitRank(fs[i].commit)).first;
-    ranks[i] = rc->second;
-    auto [it, fresh] = first.emplace(key_of(fs[i]), std::make_pair(ranks[i], i));
-    if (!fresh && ranks[i] < it->second.first) it->second = {ranks[i], i};
-  }
+// Keeps the findings whose secret the commit introduced at that path: a secret already in the
+// file in a parent commit was introduced earlier (and reported there, or allowlisted there, or
+// outside the range); a file edited for 500 commits around a secret is one finding, not 500.
+// Then drops location-dropped findings unless --explain, and redacts. Findings arrive unredacted
+// (the check needs the raw secret).
+void KeepIntroductions(const input::GitHistorySource& history, scan::ScanResult* result,
+                       bool explain, const redact::MaskPolicy& mask) {
   std::vector<findings::Finding> kept;
   uint64_t suppressed = 0;
-  for (size_t i = 0; i < fs.size(); ++i) {
-    if (!fs[i].commit.empty() && first.at(key_of(fs[i])).second != i) continue;
-    if (fs[i].dropped_by == "inline-allow" || fs[i].dropped_by == "ignore-file") ++suppressed;
-    if (!fs[i].dropped_by.empty() && !explain) continue;
-    kept.push_back(std::move(fs[i]));
+  for (auto& x : result->findings) {
+    if (!x.commit.empty() && history.SecretInParents(x.commit, x.rel_path, x.secret)) continue;
+    if (x.dropped_by == "inline-allow" || x.dropped_by == "ignore-file") ++suppressed;
+    if (!x.dropped_by.empty() && !explain) continue;
+    findings::Redact(&x, mask);
+    kept.push_back(std::move(x));
   }
-  fs = std::move(kept);
+  result->findings = std::move(kept);
   result->summary.suppressed = suppressed;
 }
 
@@ -193,10 +181,11 @@ int Run(const GitFlags& f) {
   so.mask = *mask;
   so.ignore = &ignore;
   // A secret that stays in a file for many commits is in many blob versions; it is reported
-  // once, at the commit that introduced it there. Allowlists and ignore files apply to that
-  // finding, so location drops are kept until the earliest is chosen.
+  // where a commit introduced it (see KeepIntroductions). Allowlists and ignore files apply to
+  // that finding, so location drops are kept until then.
   const bool first_only = history && !f.all_locations;
   so.keep_location_drops = first_only;
+  if (first_only) so.mask.enabled = false;  // redacted after the introduction check
 
   scan::Scanner scanner(loaded->db, so);
   scan::ScanResult result = history ? scanner.Run(*history) : scanner.Run(*staged);
@@ -223,7 +212,7 @@ int Run(const GitFlags& f) {
            st.submodules_skipped.size(), list);
     }
     if (st.missing_objects > 0) result.summary.skipped_unreadable += st.missing_objects;
-    if (first_only) KeepIntroducingCommits(*history, &result, f.out.explain);
+    if (first_only) KeepIntroductions(*history, &result, f.out.explain, *mask);
     // Commit metadata, once per commit.
     std::map<std::string, input::GitCommitInfo> infos;
     for (auto& x : result.findings) {

@@ -385,7 +385,6 @@ struct GitHistorySource::State {
   OidSet seen_trees, seen_blobs;
   bool prepared = false;
   std::vector<std::unique_ptr<GitRepo>> submodule_repos;  // --recurse-submodules
-  std::vector<uint32_t> rank;                             // node -> position in the walk
 
   // --all-locations: items are held until the walk ends, to collect every location.
   std::vector<Item> held;
@@ -799,11 +798,8 @@ Status GitHistorySource::Enumerate(
   Walker w{s, nullptr, {}};
   w.emit = &emit;
   for (const git_oid& tree : s.boundary_trees) w.Tree(tree, "", nullptr, false, false);
-  uint32_t next_rank = 0;
   auto walk_commit = [&](uint32_t i, bool unreachable) {
     const auto& node = s.nodes[i];
-    if (s.rank.size() < s.nodes.size()) s.rank.resize(s.nodes.size(), UINT32_MAX);
-    s.rank[i] = next_rank++;
     if (!s.options.all_locations) return w.Tree(node.tree, "", &node.id, unreachable, true);
     std::vector<git_oid> parent_trees;
     for (const git_oid& p : node.parent_ids) {
@@ -930,13 +926,32 @@ std::unique_ptr<ItemReader> GitHistorySource::NewReader() {
   return std::make_unique<GitBlobReader>(s_->repos);
 }
 
-uint64_t GitHistorySource::CommitRank(std::string_view hex) const {
+bool GitHistorySource::SecretInParents(std::string_view hex, const std::string& path,
+                                       std::string_view secret) const {
   git_oid id;
-  if (!ParseHex(hex, &id)) return UINT64_MAX;
-  auto it = s_->index.find(id);
-  if (it == s_->index.end() || it->second >= s_->rank.size()) return UINT64_MAX;
-  const uint32_t r = s_->rank[it->second];
-  return r == UINT32_MAX ? UINT64_MAX : r;
+  if (secret.empty() || !ParseHex(hex, &id)) return false;
+  git_commit* raw = nullptr;
+  if (git_commit_lookup(&raw, s_->r(), &id) != 0) return false;
+  CommitPtr c(raw);
+  for (unsigned p = 0; p < git_commit_parentcount(c.get()); ++p) {
+    git_commit* praw = nullptr;
+    if (git_commit_parent(&praw, c.get(), p) != 0) continue;
+    CommitPtr parent(praw);
+    git_tree* traw = nullptr;
+    if (git_commit_tree(&traw, parent.get()) != 0) continue;
+    TreePtr tree(traw);
+    git_tree_entry* entry = nullptr;
+    if (git_tree_entry_bypath(&entry, tree.get(), path.c_str()) != 0) continue;
+    std::unique_ptr<git_tree_entry, void (*)(git_tree_entry*)> holder(entry, git_tree_entry_free);
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) continue;
+    git_blob* braw = nullptr;
+    if (git_blob_lookup(&braw, s_->r(), git_tree_entry_id(entry)) != 0) continue;
+    std::unique_ptr<git_blob, void (*)(git_blob*)> blob(braw, git_blob_free);
+    const std::string_view content(static_cast<const char*>(git_blob_rawcontent(braw)),
+                                   static_cast<size_t>(git_blob_rawsize(braw)));
+    if (content.find(secret) != std::string_view::npos) return true;
+  }
+  return false;
 }
 
 Result<GitCommitInfo> GitHistorySource::CommitInfo(std::string_view hex) const {

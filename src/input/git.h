@@ -120,9 +120,11 @@ class GitHistorySource : public Source {
 
   const GitWalkStats& stats() const;
   GitRepo& repo();
-  // The position of a commit in the walk (topological order, unreachable commits last);
-  // UINT64_MAX for a commit not walked. Valid after Enumerate.
-  uint64_t CommitRank(std::string_view hex) const;
+  // Whether `secret` was already in the file at `path` in a parent of commit `hex` (then that
+  // commit did not introduce it there: it only edited a file that held it). False for root
+  // commits and when a parent cannot be read.
+  bool SecretInParents(std::string_view hex, const std::string& path,
+                       std::string_view secret) const;
   // Commit metadata from the repository or, for --recurse-submodules, its submodules.
   Result<GitCommitInfo> CommitInfo(std::string_view hex) const;
 
