@@ -161,7 +161,9 @@ int Run(const GitFlags& f) {
 
   scan::ConfigChoice choice;
   choice.explicit_path = f.common.config;
-  if (!repo->workdir().empty()) choice.roots = {repo->workdir()};
+  std::string root = repo->workdir();
+  if (root.size() > 1 && root.back() == '/') root.pop_back();
+  if (!root.empty()) choice.roots = {root};
   auto loaded = scan::LoadRules(choice);
   if (!loaded) return ConfigError(loaded.error().message());
 

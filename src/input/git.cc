@@ -28,6 +28,10 @@ void InitLibgit2() {
     git_libgit2_init();
     git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    // Pack files are mapped in windows; the default allows 8 GiB mapped, all of it resident
+    // once read. Bounded here so memory does not grow with the size of the packs.
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<size_t>(64) << 20);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<size_t>(384) << 20);
   });
 }
 
