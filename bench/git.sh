@@ -3,7 +3,7 @@
 #   git cat-file --batch-all-objects --batch >/dev/null   (the cost of merely reading every object)
 #   git log -p --all >/dev/null                            (what diff-based scanners must produce)
 # and the peak RSS of leakguard, the findings against the planted secrets, and the time of
-# `leakguard git --staged` for a small commit in a work tree of the same repository.
+# `leakguard git --staged` for a small commit in a work tree of 100,000 files.
 #
 #   bench/git.sh                          # synthesise (once, cached) and measure
 #   bench/git.sh --repo PATH              # any existing repository instead
@@ -15,7 +15,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="$here/../build-release/leakguard"
 repo=""
-commits=20000 files=4000 edits=6 file_kb=16 plant=40 runs=3 staged=1
+commits=20000 files=4000 edits=6 file_kb=16 plant=40 runs=3 staged=1 wide=100000
 while [ $# -gt 0 ]; do
   case "$1" in
     --repo) repo="$2"; shift 2 ;;
@@ -27,6 +27,7 @@ while [ $# -gt 0 ]; do
     --plant) plant="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --no-staged) staged=0; shift ;;
+    --staged-files) wide="$2"; shift 2 ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -78,7 +79,7 @@ t_log=$(best sh -c "git -C '$repo' log -p --all >/dev/null")
 t_lg=$(best "$bin" git "$repo" -q -f json -o /dev/null)
 t_lg1=$(best "$bin" git "$repo" -q -j1 -f json -o /dev/null)
 rss=$( ( /usr/bin/time -f '%M' "$bin" git "$repo" -q -f json -o /dev/null ) 2>&1 >/dev/null | tail -1)
-found=$("$bin" git "$repo" -q -f json 2>/dev/null |
+found=$( ("$bin" git "$repo" -q -f json 2>/dev/null || true) |
   python3 -c 'import json,sys; print(len(json.load(sys.stdin)["findings"]))')
 
 printf '%-44s %8.2f s\n' "git cat-file --batch-all-objects --batch" "$t_cat"
@@ -94,10 +95,19 @@ else
 fi
 
 if [ "$staged" = 1 ]; then
-  # --staged in a work tree of the same repository: a typical commit edits a few files.
+  # --staged in a large work tree (--staged-files files, default 100,000, one commit of a
+  # generated tree, cached): a typical commit edits a few files.
+  wide_repo="/tmp/leakguard-bench-wide-${wide}.git"
+  if [ ! -f "$wide_repo/.complete" ]; then
+    rm -rf "$wide_repo"
+    git init -q --bare "$wide_repo"
+    python3 "$here/gen_history.py" --commits 1 --files "$wide" --file-kb 1 --plant 0 2>/dev/null |
+      git -C "$wide_repo" fast-import --quiet
+    touch "$wide_repo/.complete"
+  fi
   wt=$(mktemp -d /tmp/leakguard-bench-wt.XXXXXX)
-  trap 'git -C "$repo" worktree remove --force "$wt" >/dev/null 2>&1 || true; rm -rf "$wt"' EXIT
-  git -C "$repo" worktree add -q --detach "$wt" HEAD
+  trap 'git -C "$wide_repo" worktree remove --force "$wt" >/dev/null 2>&1 || true; rm -rf "$wt"' EXIT
+  git -C "$wide_repo" worktree add -q --detach "$wt" HEAD
   n=0
   for f in $(git -C "$wt" ls-files | awk 'NR % 997 == 1' | head -3); do
     printf 'added_line_%d = compute(%d)\n' "$n" "$n" >>"$wt/$f"

@@ -29,9 +29,10 @@ void InitLibgit2() {
     git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     // Pack files are mapped in windows; the default allows 8 GiB mapped, all of it resident
-    // once read. Bounded here so memory does not grow with the size of the packs.
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<size_t>(64) << 20);
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<size_t>(384) << 20);
+    // once read. Bounded to 768 MiB so memory does not grow with the size of the packs; a
+    // smaller limit made the kernel's unmap/fault work 15% of the run on a 582 MB pack.
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<size_t>(256) << 20);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<size_t>(768) << 20);
   });
 }
 
@@ -105,13 +106,20 @@ class OidSet {
     return h;
   }
   // The all-zero id never names an object: it marks an empty slot.
-  static bool IsEmpty(const git_oid& id) { return git_oid_is_zero(&id); }
+  static bool IsEmpty(const git_oid& id) {
+    uint64_t a, b;
+    uint32_t c;
+    std::memcpy(&a, id.id, 8);
+    std::memcpy(&b, id.id + 8, 8);
+    std::memcpy(&c, id.id + 16, 4);
+    return (a | b | c) == 0;
+  }
   bool InsertInto(std::vector<git_oid>* slots, const git_oid& id) {
     const size_t mask = slots->size() - 1;
     for (size_t i = HashOf(id) & mask;; i = (i + 1) & mask) {
       git_oid& s = (*slots)[i];
       if (IsEmpty(s)) {
-        if (git_oid_is_zero(&id)) return false;
+        if (IsEmpty(id)) return false;
         s = id;
         ++size_;
         return true;
