@@ -90,6 +90,53 @@ Result<redact::MaskPolicy> MaskFromFlags(const OutputFlags& f) {
   return p;
 }
 
+void AddInputFlags(CLI::App* cmd, InputFlags* f, const std::string& what) {
+  cmd->add_option("-j,--threads", f->threads, "Worker threads (default 0 = all cores)");
+  cmd->add_option("--max-file-size", f->max_file_size,
+                  fmt::format("Skip (and name in a warning) {} larger than this; K/M/G suffixes "
+                              "(default 50M)",
+                              what));
+  cmd->add_flag("--scan-binary", f->scan_binary, fmt::format("Scan {} that look binary too", what));
+  cmd->add_option("--ignore-file", f->ignore_files,
+                  "Also suppress the findings listed in this file (fingerprints, secret ids or "
+                  "gitleaks' [commit:]path:rule:line); repeatable")
+      ->allow_extra_args(false);  // one value per use: never swallow the positional arguments
+  cmd->add_flag("--no-ignore-files", f->no_ignore_files,
+                "Do not read .leakguardignore / .gitleaksignore at the scanned root");
+}
+
+Result<ScanSettings> ValidateScanFlags(const OutputFlags& out, const InputFlags& in) {
+  ScanSettings s;
+  auto max_size = ParseSize(in.max_file_size);
+  if (!max_size)
+    return Err(InvalidArgument(fmt::format("--max-file-size: {}", max_size.error().message())));
+  s.max_file_size = *max_size;
+  auto format = report::ParseFormat(out.format);
+  if (!format) return Err(format.error());
+  s.format = *format;
+  auto mask = MaskFromFlags(out);
+  if (!mask) return Err(mask.error());
+  s.mask = *mask;
+  if (in.threads < 0 || in.threads > 1024)
+    return Err(InvalidArgument("--threads must be from 0 (all cores) to 1024"));
+  return s;
+}
+
+Status LoadIgnoreFiles(const std::vector<std::string>& roots, const InputFlags& in,
+                       findings::IgnoreList* ignore) {
+  if (!in.no_ignore_files) {
+    for (const auto& root : roots) {
+      struct stat st;
+      if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+      (void)ignore->AddFile(root + "/.leakguardignore", true);
+      (void)ignore->AddFile(root + "/.gitleaksignore", true);
+    }
+  }
+  for (const auto& p : in.ignore_files)
+    if (Status s = ignore->AddFile(p, false); !s.ok()) return s;
+  return Status::Ok();
+}
+
 int UsageError(std::string_view message) {
   fmt::print(stderr, "leakguard: error: {}\n", message);
   return 2;

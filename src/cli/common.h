@@ -8,6 +8,7 @@
 
 #include "base/status.h"
 #include "findings/finding.h"
+#include "findings/ignore_file.h"
 #include "match/rules_database.h"
 #include "redact/redact.h"
 #include "report/reporter.h"
@@ -31,7 +32,31 @@ struct OutputFlags {
   bool explain = false;
 };
 
+// What to read and how much: flags every command that scans content shares.
+struct InputFlags {
+  int threads = 0;
+  std::string max_file_size = "50M";
+  bool scan_binary = false;
+  std::vector<std::string> ignore_files;
+  bool no_ignore_files = false;
+};
+
+// The validated form of OutputFlags + InputFlags.
+struct ScanSettings {
+  report::Format format = report::Format::kText;
+  redact::MaskPolicy mask;
+  uint64_t max_file_size = 0;
+};
+
 void AddCommonFlags(CLI::App* cmd, CommonFlags* f);
+// `what` names the unit in help texts ("files", "blobs").
+void AddInputFlags(CLI::App* cmd, InputFlags* f, const std::string& what);
+// Checks the flags; the error is a usage message.
+Result<ScanSettings> ValidateScanFlags(const OutputFlags& out, const InputFlags& in);
+// Reads .leakguardignore and .gitleaksignore in each root directory (unless --no-ignore-files)
+// and every --ignore-file. Error: an --ignore-file that cannot be read or parsed.
+Status LoadIgnoreFiles(const std::vector<std::string>& roots, const InputFlags& in,
+                       findings::IgnoreList* ignore);
 void AddOutputFlags(CLI::App* cmd, OutputFlags* f);
 void SetupLogging(const CommonFlags& f);
 

@@ -28,11 +28,7 @@ struct GitFlags {
   std::string repo = ".";
   CommonFlags common;
   OutputFlags out;
-  int threads = 0;
-  std::string max_file_size = "50M";
-  bool scan_binary = false;
-  std::vector<std::string> ignore_files;
-  bool no_ignore_files = false;
+  InputFlags in;
 
   bool all_objects = false;
   bool all_locations = false;
@@ -48,10 +44,8 @@ struct GitFlags {
 
 // The commit's summary line may itself hold a secret ("add key AKIA..."): mask what the rules
 // find in it, as for any other displayed text.
-std::string MaskedSummary(const match::RulesDatabase& db,
-                          const std::shared_ptr<const match::RulesDatabase>& shared,
+std::string MaskedSummary(const std::shared_ptr<const match::RulesDatabase>& shared,
                           const std::string& summary, const redact::MaskPolicy& mask) {
-  (void)db;
   if (!mask.enabled || summary.empty()) return summary;
   match::Matcher matcher(shared, match::MatcherOptions{});
   std::vector<match::Candidate> cands;
@@ -94,14 +88,9 @@ std::string SelfPath() {
 
 int Run(const GitFlags& f) {
   SetupLogging(f.common);
-  auto max_size = ParseSize(f.max_file_size);
-  if (!max_size) return UsageError(fmt::format("--max-file-size: {}", max_size.error().message()));
-  auto format = report::ParseFormat(f.out.format);
-  if (!format) return UsageError(format.error().message());
-  auto mask = MaskFromFlags(f.out);
-  if (!mask) return UsageError(mask.error().message());
-  if (f.threads < 0 || f.threads > 1024)
-    return UsageError("--threads must be from 0 (all cores) to 1024");
+  auto settings = ValidateScanFlags(f.out, f.in);
+  if (!settings) return UsageError(settings.error().message());
+  const redact::MaskPolicy mask = settings->mask;
   const bool history_filters =
       !f.since.empty() || !f.range.empty() || !f.branches.empty() || f.max_commits > 0;
   if (f.staged && (history_filters || f.all_objects || f.pre_push || f.all_locations))
@@ -168,19 +157,15 @@ int Run(const GitFlags& f) {
   if (!loaded) return ConfigError(loaded.error().message());
 
   findings::IgnoreList ignore;
-  if (!f.no_ignore_files && !repo->workdir().empty()) {
-    (void)ignore.AddFile(repo->workdir() + ".leakguardignore", true);
-    (void)ignore.AddFile(repo->workdir() + ".gitleaksignore", true);
-  }
-  for (const auto& p : f.ignore_files)
-    if (Status s = ignore.AddFile(p, false); !s.ok()) return UsageError(s.message());
+  if (Status s = LoadIgnoreFiles(choice.roots, f.in, &ignore); !s.ok())
+    return UsageError(s.message());
 
   scan::ScanOptions so;
-  so.threads = f.threads;
-  so.read.max_file_size = *max_size;
-  so.read.scan_binary = f.scan_binary;
+  so.threads = f.in.threads;
+  so.read.max_file_size = settings->max_file_size;
+  so.read.scan_binary = f.in.scan_binary;
   so.explain = f.out.explain;
-  so.mask = *mask;
+  so.mask = mask;
   so.ignore = &ignore;
   // A secret that stays in a file for many commits is in many blob versions; it is reported
   // where a commit introduced it (see KeepIntroductions). Allowlists and ignore files apply to
@@ -214,7 +199,7 @@ int Run(const GitFlags& f) {
            st.submodules_skipped.size(), list);
     }
     if (st.missing_objects > 0) result.summary.skipped_unreadable += st.missing_objects;
-    if (first_only) KeepIntroductions(*history, &result, f.out.explain, *mask);
+    if (first_only) KeepIntroductions(*history, &result, f.out.explain, mask);
     // Commit metadata, once per commit.
     std::map<std::string, input::GitCommitInfo> infos;
     for (auto& x : result.findings) {
@@ -225,7 +210,7 @@ int Run(const GitFlags& f) {
         input::GitCommitInfo ci;
         if (info) {
           ci = std::move(*info);
-          ci.summary = MaskedSummary(*loaded->db, loaded->db, ci.summary, *mask);
+          ci.summary = MaskedSummary(loaded->db, ci.summary, mask);
         }
         it = infos.emplace(x.commit, std::move(ci)).first;
       }
@@ -238,7 +223,7 @@ int Run(const GitFlags& f) {
   result.summary.findings = 0;
   for (const auto& x : result.findings)
     if (x.dropped_by.empty()) ++result.summary.findings;
-  return WriteReport(f.out, *format, *loaded->db, result.findings, result.summary);
+  return WriteReport(f.out, settings->format, *loaded->db, result.findings, result.summary);
 }
 
 struct HookFlags {
@@ -304,15 +289,7 @@ std::function<int()> RegisterGit(CLI::App& app) {
                   "With --pre-push: the remote's name (the hook's first argument)");
   cmd->add_flag("--recurse-submodules", f->recurse_submodules,
                 "Also scan the histories of checked-out submodules");
-  cmd->add_option("-j,--threads", f->threads, "Worker threads (default 0 = all cores)");
-  cmd->add_option("--max-file-size", f->max_file_size,
-                  "Skip (and name in a warning) blobs larger than this (default 50M)");
-  cmd->add_flag("--scan-binary", f->scan_binary, "Scan blobs that look binary too");
-  cmd->add_option("--ignore-file", f->ignore_files,
-                  "Also suppress the findings listed in this file; repeatable")
-      ->allow_extra_args(false);
-  cmd->add_flag("--no-ignore-files", f->no_ignore_files,
-                "Do not read .leakguardignore / .gitleaksignore at the work tree's root");
+  AddInputFlags(cmd, &f->in, "blobs");
   return [f]() { return Run(*f); };
 }
 

@@ -46,14 +46,10 @@ struct ScanFlags {
   bool stdin_flag = false;
   CommonFlags common;
   OutputFlags out;
-  int threads = 0;
-  std::string max_file_size = "50M";
+  InputFlags in;
   bool respect_gitignore = false;
   bool follow_symlinks = false;
-  bool scan_binary = false;
   std::vector<std::string> include, exclude;
-  std::vector<std::string> ignore_files;
-  bool no_ignore_files = false;
   std::string engine = "vectorscan";
   bool rule_stats = false;
 };
@@ -75,14 +71,8 @@ void PrintRuleStats(const match::RulesDatabase& db, const std::vector<match::Rul
 
 int Run(const ScanFlags& f) {
   SetupLogging(f.common);
-  auto max_size = ParseSize(f.max_file_size);
-  if (!max_size) return UsageError(fmt::format("--max-file-size: {}", max_size.error().message()));
-  auto format = report::ParseFormat(f.out.format);
-  if (!format) return UsageError(format.error().message());
-  auto mask = MaskFromFlags(f.out);
-  if (!mask) return UsageError(mask.error().message());
-  if (f.threads < 0 || f.threads > 1024)
-    return UsageError("--threads must be from 0 (all cores) to 1024");
+  auto settings = ValidateScanFlags(f.out, f.in);
+  if (!settings) return UsageError(settings.error().message());
   if (f.engine != "vectorscan" && f.engine != "re2")
     return UsageError("--engine must be 'vectorscan' or 're2'");
 
@@ -111,23 +101,14 @@ int Run(const ScanFlags& f) {
   if (!loaded) return ConfigError(loaded.error().message());
 
   findings::IgnoreList ignore;
-  if (!f.no_ignore_files) {
-    for (const auto& root : fs_paths) {
-      struct stat st;
-      if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
-      (void)ignore.AddFile(root + "/.leakguardignore", true);
-      (void)ignore.AddFile(root + "/.gitleaksignore", true);
-    }
-  }
-  for (const auto& p : f.ignore_files)
-    if (Status s = ignore.AddFile(p, false); !s.ok()) return UsageError(s.message());
+  if (Status s = LoadIgnoreFiles(fs_paths, f.in, &ignore); !s.ok()) return UsageError(s.message());
 
   scan::ScanOptions so;
-  so.threads = f.threads;
-  so.read.max_file_size = *max_size;
-  so.read.scan_binary = f.scan_binary;
+  so.threads = f.in.threads;
+  so.read.max_file_size = settings->max_file_size;
+  so.read.scan_binary = f.in.scan_binary;
   so.explain = f.out.explain;
-  so.mask = *mask;
+  so.mask = settings->mask;
   so.ignore = &ignore;
   so.use_simple_matcher = f.engine == "re2";
   so.rule_stats = f.rule_stats;
@@ -143,14 +124,14 @@ int Run(const ScanFlags& f) {
   }
   if (has_stdin) {
     input::StreamOptions stream;
-    stream.skip_binary = !f.scan_binary;
+    stream.skip_binary = !f.in.scan_binary;
     source.Add(std::make_unique<input::StreamSource>(STDIN_FILENO, "-", stream));
   }
 
   scan::Scanner scanner(loaded->db, so);
   scan::ScanResult result = scanner.Run(source);
   if (f.rule_stats) PrintRuleStats(*loaded->db, result.rule_stats);
-  return WriteReport(f.out, *format, *loaded->db, result.findings, result.summary);
+  return WriteReport(f.out, settings->format, *loaded->db, result.findings, result.summary);
 }
 
 }  // namespace
@@ -168,27 +149,17 @@ std::function<int()> RegisterScan(CLI::App& app) {
   cmd->add_flag("--stdin", f->stdin_flag, "Scan standard input (same as the path '-')");
   AddCommonFlags(cmd, &f->common);
   AddOutputFlags(cmd, &f->out);
-  cmd->add_option("-j,--threads", f->threads, "Worker threads (default 0 = all cores)");
-  cmd->add_option(
-      "--max-file-size", f->max_file_size,
-      "Skip (and name in a warning) files larger than this; K/M/G suffixes (default 50M)");
+  AddInputFlags(cmd, &f->in, "files");
   cmd->add_flag("--respect-gitignore", f->respect_gitignore,
                 "Skip what .gitignore, .ignore and .git/info/exclude exclude, and .git itself");
   cmd->add_flag("-L,--follow-symlinks", f->follow_symlinks,
                 "Follow symbolic links (loops are detected and not re-entered)");
-  cmd->add_flag("--scan-binary", f->scan_binary, "Scan files that look binary too");
   cmd->add_option("--include", f->include,
                   "Only scan files matching this glob (repeatable; no '/' = any depth)")
       ->allow_extra_args(false);  // one value per use: never swallow the PATHs after it
   cmd->add_option("--exclude", f->exclude,
                   "Skip files and directories matching this glob (repeatable; no '/' = any depth)")
       ->allow_extra_args(false);  // one value per use: never swallow the PATHs after it
-  cmd->add_option("--ignore-file", f->ignore_files,
-                  "Also suppress the findings listed in this file (fingerprints, secret ids or "
-                  "gitleaks' path:rule:line); repeatable")
-      ->allow_extra_args(false);  // one value per use: never swallow the PATHs after it
-  cmd->add_flag("--no-ignore-files", f->no_ignore_files,
-                "Do not read .leakguardignore / .gitleaksignore at the scanned roots");
   cmd->add_option("--engine", f->engine,
                   "Matching engine: vectorscan (default) or re2 (reference, slower)");
   cmd->add_flag("--rule-stats", f->rule_stats,

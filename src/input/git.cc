@@ -597,7 +597,7 @@ static std::vector<uint32_t> AddGraph(GitHistorySource::State& s,
     git_commit* raw = nullptr;
     if (git_commit_lookup(&raw, s.r(), &id) != 0) {
       const std::string hex = Hex(id);
-      if (!s.shallow_ids.count(hex) && warned.insert(hex).second) {
+      if ((s.shallow_ids.empty() || !s.shallow_ids.count(hex)) && warned.insert(hex).second) {
         ++s.stats.missing_objects;
         Warn("git: commit {}: missing or corrupt, its history is not scanned: {}", hex,
              LastError());
@@ -611,7 +611,7 @@ static std::vector<uint32_t> AddGraph(GitHistorySource::State& s,
     node.time = git_commit_time(c.get());
     std::vector<git_oid> parents;
     // A shallow clone's boundary commits name parents that are not there, by design.
-    if (!s.shallow_ids.count(Hex(id))) {
+    if (s.shallow_ids.empty() || !s.shallow_ids.count(Hex(id))) {
       const unsigned np = git_commit_parentcount(c.get());
       for (unsigned p = 0; p < np; ++p) {
         const git_oid* pid = git_commit_parent_id(c.get(), p);
@@ -775,7 +775,7 @@ Status GitHistorySource::Prepare() {
       git_oid id = stack.back();
       stack.pop_back();
       if (!s.hidden.Insert(id)) continue;
-      if (s.shallow_ids.count(Hex(id))) continue;
+      if (!s.shallow_ids.empty() && s.shallow_ids.count(Hex(id))) continue;
       git_commit* raw = nullptr;
       if (git_commit_lookup(&raw, s.r(), &id) != 0) continue;
       CommitPtr c(raw);
