@@ -176,7 +176,7 @@ int Run(const GitFlags& f) {
 
   scan::Scanner scanner(loaded->db, so);
   scan::ScanResult result = history ? scanner.Run(*history) : scanner.Run(*staged);
-  result.summary.git = true;
+  result.summary.git = history != nullptr;  // staged: files of the index
 
   if (staged) {
     std::erase_if(result.findings, [&](const findings::Finding& x) {
