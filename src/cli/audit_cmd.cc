@@ -75,7 +75,9 @@ int Run(const AuditFlags& f) {
   // worktree root, else the built-in rules. The same file's [audit] section extends the kinds.
   scan::ConfigChoice choice;
   choice.explicit_path = f.common.config;
-  choice.roots = {loc->bare ? loc->gitdir : loc->workdir};
+  std::string root = loc->bare ? loc->gitdir : loc->workdir;
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  choice.roots = {root};
   auto loaded = scan::LoadRules(choice);
   if (!loaded) return ConfigError(loaded.error().message());
   o.db = loaded->db;
@@ -89,7 +91,10 @@ int Run(const AuditFlags& f) {
     for (const std::string& w : fixed->warnings) Warn("{}", w);
     if (!fixed->added.empty()) {
       // Report the state after the fix: the files the new lines cover are no longer unprotected.
+      // The first run already printed its warnings; the second would repeat them.
+      SetLogLevel(LogLevel::kError);
       auto after = audit::Run(o);
+      SetupLogging(f.common);
       if (!after) return ConfigError(after.error().message());
       report = std::move(after);
     }
