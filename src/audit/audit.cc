@@ -343,12 +343,12 @@ class Auditor {
     std::map<std::string, bool> covers_keep;  // candidate line -> covers a file that must stay
     auto safe = [&](const std::string& line) {
       auto it = covers_keep.find(line);
-      if (it == covers_keep.end())
-        it =
-            covers_keep
-                .emplace(line, std::any_of(keep.begin(), keep.end(),
-                                           [&](std::string_view k) { return LineCovers(line, k); }))
-                .first;
+      if (it == covers_keep.end()) {
+        const std::vector<input::IgnorePattern> parsed = input::ParseIgnoreFile(line);
+        const bool covers = std::any_of(keep.begin(), keep.end(),
+                                        [&](std::string_view k) { return LineCovers(parsed, k); });
+        it = covers_keep.emplace(line, covers).first;
+      }
       return !it->second;
     };
     for (Pending& p : pending_) {
@@ -562,13 +562,15 @@ Result<FixResult> ApplyGitignoreFix(const Options& o, const Report& report) {
   // Say so when a new line covers a file git already tracks: the line does not untrack it.
   auto index = (*repo)->Index();
   if (index) {
-    for (const std::string& line : fr.added)
+    for (const std::string& line : fr.added) {
+      const std::vector<input::IgnorePattern> parsed = input::ParseIgnoreFile(line);
       for (const internal::IndexEntry& e : *index)
-        if (LineCovers(line, e.path))
+        if (LineCovers(parsed, e.path))
           fr.warnings.push_back(fmt::format(
               "{}: now covered by the .gitignore line '{}', but git keeps tracking it: run git rm "
               "--cached -- {} and commit",
               PrintablePath(e.path), line, ShellQuote(e.path)));
+    }
   }
   return fr;
 }

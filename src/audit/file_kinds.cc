@@ -260,6 +260,21 @@ bool GlobMatches(std::string_view glob, std::string_view lower_path) {
   return GlobMatch(glob, lower_path);
 }
 
+// NameMatches for a path already lower-cased.
+bool NameMatchesLower(const FileKind& kind, std::string_view lower, std::string* glob) {
+  const std::string* hit = nullptr;
+  for (const std::string& g : kind.paths)
+    if (GlobMatches(g, lower)) {
+      hit = &g;
+      break;
+    }
+  if (!hit) return false;
+  for (const std::string& g : kind.exclude)
+    if (GlobMatches(g, lower)) return false;
+  if (glob) *glob = *hit;
+  return true;
+}
+
 size_t LineOf(ByteView text, size_t offset) {
   return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + offset, '\n'));
 }
@@ -319,18 +334,7 @@ Result<AuditConfig> LoadAuditConfig(const std::string& config_path,
 }
 
 bool NameMatches(const FileKind& kind, std::string_view rel_path, std::string* glob) {
-  const std::string lower = Lower(rel_path);
-  const std::string* hit = nullptr;
-  for (const std::string& g : kind.paths)
-    if (GlobMatches(g, lower)) {
-      hit = &g;
-      break;
-    }
-  if (!hit) return false;
-  for (const std::string& g : kind.exclude)
-    if (GlobMatches(g, lower)) return false;
-  if (glob) *glob = *hit;
-  return true;
+  return NameMatchesLower(kind, Lower(rel_path), glob);
 }
 
 Classifier::Classifier(const AuditConfig& config, std::shared_ptr<const match::RulesDatabase> db)
@@ -362,8 +366,9 @@ Classifier::~Classifier() = default;
 
 std::vector<size_t> Classifier::Candidates(std::string_view rel_path) const {
   std::vector<size_t> out;
+  const std::string lower = Lower(rel_path);
   for (size_t i = 0; i < config_.kinds.size(); ++i)
-    if (NameMatches(config_.kinds[i], rel_path)) out.push_back(i);
+    if (NameMatchesLower(config_.kinds[i], lower, nullptr)) out.push_back(i);
   return out;
 }
 

@@ -73,7 +73,10 @@ std::optional<std::string> ExactIgnoreLine(std::string_view rel_path) {
 }
 
 bool LineCovers(std::string_view line, std::string_view rel_path) {
-  const std::vector<input::IgnorePattern> patterns = input::ParseIgnoreFile(line);
+  return LineCovers(input::ParseIgnoreFile(line), rel_path);
+}
+
+bool LineCovers(const std::vector<input::IgnorePattern>& patterns, std::string_view rel_path) {
   if (patterns.empty()) return false;
   bool ignored = false;
   for (size_t slash = rel_path.find('/'); slash != rel_path.npos;

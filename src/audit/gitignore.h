@@ -37,6 +37,8 @@ std::optional<std::string> ExactIgnoreLine(std::string_view rel_path);
 // Whether `line`, written in the root .gitignore, ignores the file `rel_path` (itself or one of
 // its directories).
 bool LineCovers(std::string_view line, std::string_view rel_path);
+// The same with the line already parsed (input::ParseIgnoreFile), for many paths.
+bool LineCovers(const std::vector<input::IgnorePattern>& line, std::string_view rel_path);
 
 // `text` (a .gitignore's bytes) with the `lines` it does not have yet appended (a line is present
 // when one of the file's lines equals it but for a trailing CR and unescaped trailing spaces).
