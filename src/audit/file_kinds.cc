@@ -378,8 +378,8 @@ bool Classifier::NeedsContent(const std::vector<size_t>& kinds) const {
   return false;
 }
 
-std::string Classifier::ContentReason(const FileKind& kind, size_t /*kind_index*/,
-                                      std::string_view rel_path, ByteView content,
+std::string Classifier::ContentReason(const FileKind& kind, std::string_view rel_path,
+                                      ByteView content,
                                       const std::vector<match::Candidate>& cands) {
   const ContentCriteria& c = *kind.content;
   if (db_ && (!c.rules.empty() || !c.tags.empty())) {
@@ -439,7 +439,7 @@ std::optional<Classifier::Verdict> Classifier::Classify(std::string_view rel_pat
         matcher_->Scan(*content, &cands);
         scanned = true;
       }
-      reason = ContentReason(k, i, rel_path, *content, cands);
+      reason = ContentReason(k, rel_path, *content, cands);
       if (reason.empty()) continue;
     }
     best = Verdict{&k, std::move(reason)};

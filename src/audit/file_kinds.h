@@ -116,8 +116,8 @@ class Classifier {
 
  private:
   // Why `content` shows `kind` (empty when it does not). `cands` are the matcher's candidates.
-  std::string ContentReason(const FileKind& kind, size_t kind_index, std::string_view rel_path,
-                            ByteView content, const std::vector<match::Candidate>& cands);
+  std::string ContentReason(const FileKind& kind, std::string_view rel_path, ByteView content,
+                            const std::vector<match::Candidate>& cands);
 
   AuditConfig config_;
   std::shared_ptr<const match::RulesDatabase> db_;
