@@ -17,5 +17,6 @@ std::function<int()> RegisterScan(CLI::App& app);
 std::function<int()> RegisterRules(CLI::App& app);
 std::function<int()> RegisterGit(CLI::App& app);
 std::function<int()> RegisterHook(CLI::App& app);
+std::function<int()> RegisterAudit(CLI::App& app);
 
 }  // namespace leakguard::cli

@@ -147,6 +147,49 @@ int ConfigError(std::string_view message) {
   return 2;
 }
 
+int WriteOutput(const std::string& path, std::string_view text) {
+  if (path.empty() || path == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    if (std::fflush(stdout) != 0) {
+      fmt::print(stderr, "leakguard: error: writing the report to stdout: {}\n",
+                 std::strerror(errno));
+      return 2;
+    }
+    return 0;
+  }
+  // Reports may hold secrets (--no-redact, or partial masks): owner-only, even if the file
+  // already existed with wider permissions.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    fmt::print(stderr, "leakguard: error: {}: cannot write the report: {}\n", PrintablePath(path),
+               std::strerror(errno));
+    return 2;
+  }
+  // Tighten a pre-existing regular file; never a device or FIFO (`-o /dev/null` run as root
+  // must not change /dev/null's mode).
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0777) != 0600)
+    ::fchmod(fd, 0600);
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      fmt::print(stderr, "leakguard: error: {}: writing the report: {}\n", PrintablePath(path),
+                 std::strerror(errno));
+      ::close(fd);
+      return 2;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) {
+    fmt::print(stderr, "leakguard: error: {}: writing the report: {}\n", PrintablePath(path),
+               std::strerror(errno));
+    return 2;
+  }
+  return 0;
+}
+
 int WriteReport(const OutputFlags& f, report::Format format, const match::RulesDatabase& db,
                 const std::vector<findings::Finding>& findings, const report::Summary& summary) {
   report::ReportOptions ro;
@@ -171,46 +214,7 @@ int WriteReport(const OutputFlags& f, report::Format format, const match::RulesD
     fmt::print(stderr, "leakguard: error: writing the report: {}\n", s.message());
     return 2;
   }
-  const std::string text = buf.str();
-  if (to_stdout) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    if (std::fflush(stdout) != 0) {
-      fmt::print(stderr, "leakguard: error: writing the report to stdout: {}\n",
-                 std::strerror(errno));
-      return 2;
-    }
-  } else {
-    // Reports may hold secrets (--no-redact, or partial masks): owner-only, even if the file
-    // already existed with wider permissions.
-    int fd = ::open(f.output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-      fmt::print(stderr, "leakguard: error: {}: cannot write the report: {}\n",
-                 PrintablePath(f.output), std::strerror(errno));
-      return 2;
-    }
-    // Tighten a pre-existing regular file; never a device or FIFO (`-o /dev/null` run as root
-    // must not change /dev/null's mode).
-    struct stat st;
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0777) != 0600)
-      ::fchmod(fd, 0600);
-    size_t done = 0;
-    while (done < text.size()) {
-      ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        fmt::print(stderr, "leakguard: error: {}: writing the report: {}\n",
-                   PrintablePath(f.output), std::strerror(errno));
-        ::close(fd);
-        return 2;
-      }
-      done += static_cast<size_t>(n);
-    }
-    if (::close(fd) != 0) {
-      fmt::print(stderr, "leakguard: error: {}: writing the report: {}\n", PrintablePath(f.output),
-                 std::strerror(errno));
-      return 2;
-    }
-  }
+  if (int rc = WriteOutput(f.output, buf.str()); rc != 0) return rc;
   // The text report carries its summary line; other formats keep stdout machine-readable, so
   // the summary goes to stderr.
   if (format != report::Format::kText || !to_stdout) Note("{}", report::SummaryLine(summary));

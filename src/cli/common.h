@@ -68,6 +68,10 @@ Result<redact::MaskPolicy> MaskFromFlags(const OutputFlags& f);
 int UsageError(std::string_view message);
 int ConfigError(std::string_view message);
 
+// Writes `text` to `path` (created or truncated with mode 0600, never through a symlink) or, when
+// `path` is empty or "-", to stdout. Returns 0, or 2 after printing why it failed.
+int WriteOutput(const std::string& path, std::string_view text);
+
 // Renders findings to --output (mode 0600) or stdout; returns the exit code for the run.
 int WriteReport(const OutputFlags& f, report::Format format, const match::RulesDatabase& db,
                 const std::vector<findings::Finding>& findings, const report::Summary& summary);

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   add(RegisterGit(app));
   add(RegisterHook(app));
   add(RegisterRules(app));
+  add(RegisterAudit(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

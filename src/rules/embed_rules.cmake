@@ -1,4 +1,12 @@
-# Generates a .cc holding rules/default.toml as a string literal. Invoked with -DIN= -DOUT=.
+# Generates a .cc holding a text file (rules/default.toml by default) as a string literal.
+# Invoked with -DIN= -DOUT= and optionally -DNS= (namespace) and -DFUNC= (function name).
+if(NOT DEFINED NS)
+  set(NS "leakguard::rules")
+endif()
+if(NOT DEFINED FUNC)
+  set(FUNC "DefaultRulesToml")
+endif()
+get_filename_component(name "${IN}" NAME)
 file(READ "${IN}" content)
 string(LENGTH "${content}" len)
 set(chunks "")
@@ -9,5 +17,5 @@ while(pos LESS len)
   string(APPEND chunks "R\"LGRULES(${chunk})LGRULES\"\n")
   math(EXPR pos "${pos} + 16000")
 endwhile()
-file(WRITE "${OUT}.tmp" "// Generated from rules/default.toml. Do not edit.\n#include <string_view>\nnamespace leakguard::rules {\nstd::string_view DefaultRulesToml() {\n  static const char kText[] =\n${chunks};\n  return std::string_view(kText, sizeof(kText) - 1);\n}\n}  // namespace leakguard::rules\n")
+file(WRITE "${OUT}.tmp" "// Generated from rules/${name}. Do not edit.\n#include <string_view>\nnamespace ${NS} {\nstd::string_view ${FUNC}() {\n  static const char kText[] =\n${chunks};\n  return std::string_view(kText, sizeof(kText) - 1);\n}\n}  // namespace ${NS}\n")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -293,7 +293,8 @@ Result<RuleSet> LoadConfigText(std::string_view text, std::string_view file_name
   const toml::table& root = parsed;
   Parser p(file_name, warnings);
   p.compile_ = compile_regexes;
-  p.CheckKeys(root, {"title", "description", "rules", "allowlist", "allowlists", "extend"},
+  // `audit` is leakguard's own section, read by `leakguard audit` (audit/file_kinds.h).
+  p.CheckKeys(root, {"title", "description", "rules", "allowlist", "allowlists", "extend", "audit"},
               {"minVersion"}, "config");
 
   RuleSet set;

@@ -163,6 +163,24 @@ id = "other"
   EXPECT_NE(warnings[1].find("rule 'w': field 'required' is not supported yet"), std::string::npos);
 }
 
+TEST(Loader, AuditSectionIsLeakguardsOwnAndDoesNotWarn) {
+  std::vector<std::string> warnings;
+  auto set = Load(R"(
+[[rules]]
+id = "w"
+regex = 'a'
+[audit]
+allow = ['^testdata/']
+[[audit.files]]
+id = "x"
+paths = ["*.x"]
+)",
+                  &warnings);
+  ASSERT_TRUE(set.has_value()) << set.error().message();
+  EXPECT_TRUE(warnings.empty()) << warnings.front();
+  EXPECT_EQ(set->rules.size(), 1u);
+}
+
 TEST(Loader, WithoutExtendTheDefaultsAreReplaced) {
   auto set = Load("[[rules]]\nid = \"only\"\nregex = 'x_[a-z]{9}'\n");
   ASSERT_TRUE(set.has_value());
