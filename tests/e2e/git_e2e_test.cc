@@ -382,6 +382,12 @@ TEST_F(GitE2E, InstalledHooksStopARealCommitAndPush) {
   EXPECT_NE(status, 0);
   EXPECT_EQ(Sh("git --git-dir=" + Quote(remote) + " rev-parse main"), before);
 
+  // The audit sees the protection the hook gives (issue 7's check 4).
+  Outcome audit = Leakguard("audit -f json", dir());
+  ASSERT_FALSE(audit.doc.is_discarded());
+  EXPECT_EQ(audit.doc["protection"]["protected"], true) << audit.out;
+  EXPECT_EQ(audit.doc["protection"]["scanners"], json::array({"leakguard"}));
+
   // Installing again updates our own hooks in place.
   Outcome again = Leakguard("hook install --pre-commit", dir());
   EXPECT_EQ(again.code, 0);
