@@ -29,10 +29,10 @@ void InitLibgit2() {
     git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     // Pack files are mapped in windows; the default allows 8 GiB mapped, all of it resident
-    // once read. Bounded to 768 MiB so memory does not grow with the size of the packs; a
+    // once read. Bounded to 640 MiB so memory does not grow with the size of the packs; a
     // smaller limit made the kernel's unmap/fault work 15% of the run on a 582 MB pack.
     git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<size_t>(256) << 20);
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<size_t>(768) << 20);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<size_t>(640) << 20);
   });
 }
 
