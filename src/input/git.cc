@@ -493,18 +493,20 @@ struct Walker {
       for (size_t i = n; i-- > 0;) {  // reversed: the stack pops subtrees in name order
         const git_tree_entry* e = git_tree_entry_byindex(tree.get(), i);
         const git_oid* eid = git_tree_entry_id(e);
-        std::string path = prefix + git_tree_entry_name(e);
+        // Most entries of most trees were seen in an earlier commit: skip them before building
+        // their path (malloc/memcpy for a path per entry was most of the walk thread's libc time).
         switch (git_tree_entry_filemode(e)) {
           case GIT_FILEMODE_TREE:
-            path += '/';
-            stack.emplace_back(*eid, std::move(path));
+            if (s.seen_trees.Contains(*eid)) break;
+            stack.emplace_back(*eid, prefix + git_tree_entry_name(e) + '/');
             break;
           case GIT_FILEMODE_BLOB:
           case GIT_FILEMODE_BLOB_EXECUTABLE:
-            Blob(*eid, path, commit, unreachable, report);
+            if (s.seen_blobs.Contains(*eid)) break;
+            Blob(*eid, prefix + git_tree_entry_name(e), commit, unreachable, report);
             break;
           case GIT_FILEMODE_COMMIT:
-            if (report) gitlinks.emplace(std::move(path), *eid);
+            if (report) gitlinks.emplace(prefix + git_tree_entry_name(e), *eid);
             break;
           default:  // symlinks hold a path, not content
             break;
