@@ -40,7 +40,7 @@ if [ -z "$repo" ]; then
   repo="/tmp/leakguard-bench-history-c${commits}-f${files}-e${edits}-k${file_kb}-p${plant}.git"
   if [ ! -f "$repo/.complete" ]; then
     rm -rf "$repo"
-    git init -q --bare "$repo"
+    git init -q --bare -b main "$repo"
     echo "generating $repo (once)..." >&2
     t0=$(date +%s.%N)
     python3 "$here/gen_history.py" --commits "$commits" --files "$files" --edits "$edits" \
@@ -100,7 +100,7 @@ if [ "$staged" = 1 ]; then
   wide_repo="/tmp/leakguard-bench-wide-${wide}.git"
   if [ ! -f "$wide_repo/.complete" ]; then
     rm -rf "$wide_repo"
-    git init -q --bare "$wide_repo"
+    git init -q --bare -b main "$wide_repo"
     python3 "$here/gen_history.py" --commits 1 --files "$wide" --file-kb 1 --plant 0 2>/dev/null |
       git -C "$wide_repo" fast-import --quiet
     touch "$wide_repo/.complete"
