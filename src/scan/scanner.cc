@@ -219,6 +219,9 @@ ScanResult Scanner::Run(input::Source& source) {
       case input::SkipReason::kNotRegular:
         ++s->skipped_other;
         break;
+      case input::SkipReason::kEncrypted:  // archive members: not read yet
+        ++s->skipped_unreadable;
+        break;
       case input::SkipReason::kNone:
         break;
     }
