@@ -359,14 +359,16 @@ class Walker {
   void TopMemory(std::string_view data) {
     switch (DetectContainer(data, top_.rel_path)) {
       case ContainerKind::kNotebook:
-        Notebook(std::string(data), top_, /*top=*/true);
+        Notebook(std::string(data), top_);
         return;
       case ContainerKind::kArchive:
-        if (!OpenMemory(data, top_, 1, nullptr, nullptr) &&
+        if (!OpenMemory(data, top_, 1, nullptr, nullptr) && !stop_all_ &&
             (limits_.scan_binary || !LooksBinary(data))) {
           // Not an archive after all (text that happened to look like a tar header): scan it
           // as the plain file it is.
-          Emit(Provenance(top_), std::string(data));
+          Provenance p = top_;
+          p.kind = Provenance::Kind::kArchiveMember;  // a blob of the input, like a member
+          Emit(std::move(p), std::string(data));
         }
         return;
       case ContainerKind::kNone:
@@ -828,7 +830,7 @@ class Walker {
     if (l.collector && ImageCollector::IsMetadataName(name) && buf.size() <= kMaxMetadata)
       l.collector->AddMetadata(name, buf);
     if (notebook) {
-      Notebook(std::move(buf), prov, /*top=*/false);
+      Notebook(std::move(buf), prov);
       return;
     }
     Emit(std::move(prov), std::move(buf));
@@ -880,13 +882,13 @@ class Walker {
     if (cb_.skipped) cb_.skipped(SkipReason::kTooLarge, prov, detail);
   }
 
-  void Notebook(std::string data, const Provenance& prov, bool top) {
+  void Notebook(std::string data, const Provenance& prov) {
     auto parts = ParseNotebook(data);
     if (!parts) {
       Debug("{}: not a notebook leakguard can read, scanned as a plain file",
             PrintablePath(prov.path));
       Provenance p = prov;
-      if (!top) p.kind = Provenance::Kind::kArchiveMember;
+      p.kind = Provenance::Kind::kArchiveMember;
       Emit(std::move(p), std::move(data));
       return;
     }

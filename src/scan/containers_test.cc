@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -492,6 +493,27 @@ TEST_F(ContainerScanTest, SummaryCountsIncompleteAndEncrypted) {
   EXPECT_EQ(r.summary.archives_incomplete, 1u);
   EXPECT_EQ(r.summary.suppressed, 1u);
   EXPECT_EQ(r.summary.files_scanned, 3u);
+}
+
+TEST_F(ContainerScanTest, TextThatLooksLikeATarHeaderIsScannedAsText) {
+  // 512 printable bytes whose v7 tar checksum adds up: recognised as a tar, refused by
+  // libarchive, then scanned as the text file it is.
+  std::string text(600, 'x');
+  for (size_t i = 60; i < text.size(); i += 61) text[i] = '\n';
+  text.replace(199, kSecret.size() + 2, " " + kSecret + " ");
+  text.replace(148, 8, "        ");
+  unsigned sum = 0;
+  for (size_t i = 0; i < 512; ++i) sum += static_cast<unsigned char>(text[i]);
+  char field[9];
+  std::snprintf(field, sizeof field, "%06o  ", sum);
+  text.replace(148, 8, field);
+  Write("notes.txt", text);
+  ScanResult r = Scan();
+  ASSERT_EQ(r.findings.size(), 1u) << AllWarnings();
+  EXPECT_EQ(r.findings[0].file, Top("notes.txt"));
+  EXPECT_EQ(r.findings[0].line, 4u);
+  EXPECT_TRUE(r.findings[0].archive_chain.empty());
+  EXPECT_EQ(r.summary.files_scanned, 1u);
 }
 
 TEST(LocationPaths, AnArchiveMemberIsKnownByEveryPathOnItsChain) {
