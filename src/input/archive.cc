@@ -536,7 +536,18 @@ class Walker {
            top);
   }
 
-  la_ssize_t ReadData(Level& l, char* buf, size_t n, bool leaf) {
+  // Never throws (it runs inside resize_and_overwrite and libarchive callbacks): an exception
+  // while logging a limit (bad_alloc) stops the input instead.
+  la_ssize_t ReadData(Level& l, char* buf, size_t n, bool leaf) noexcept {
+    try {
+      return ReadDataOrThrow(l, buf, n, leaf);
+    } catch (...) {
+      stop_all_ = true;
+      return ARCHIVE_FATAL;
+    }
+  }
+
+  la_ssize_t ReadDataOrThrow(Level& l, char* buf, size_t n, bool leaf) {
     if (Halted(l)) return ARCHIVE_FATAL;
     if (TimeUp()) {
       StopAll(&l, fmt::format("still reading after {}s (--archive-timeout)", limits_.max_seconds));
@@ -566,15 +577,26 @@ class Walker {
 
   // Appends the current entry's data to *buf until it holds `want` bytes or the entry ends.
   // `leaf`: the bytes count towards --max-archive-bytes (not for a nested archive's own bytes:
-  // its members are counted).
-  Fill ReadInto(Level& l, std::string* buf, size_t want, std::string* error, bool leaf = true) {
+  // its members are counted). `expect`: the entry's announced size (-1 unknown), to read what is
+  // left in one call. No zero-filling: resize_and_overwrite hands libarchive the raw buffer.
+  // PERF: measured with bench/archive.sh (zero-filling 64 KiB per member was 5% of a tar scan).
+  Fill ReadInto(Level& l, std::string* buf, size_t want, std::string* error, bool leaf = true,
+                int64_t expect = -1) {
     while (buf->size() < want) {
       const size_t old = buf->size();
-      buf->resize(old + kBlock);
-      const la_ssize_t n = ReadData(l, buf->data() + old, kBlock, leaf);
-      buf->resize(old + static_cast<size_t>(std::max<la_ssize_t>(0, n)));
-      if (n == 0) return Fill::kEnd;
-      if (n < 0) {
+      size_t n = kBlock;
+      if (expect >= 0) {
+        const uint64_t announced = static_cast<uint64_t>(expect);
+        const uint64_t left = announced > old ? announced - old : 0;
+        n = static_cast<size_t>(std::min<uint64_t>(kBlock, left + 1));
+      }
+      la_ssize_t got = 0;
+      buf->resize_and_overwrite(old + n, [&](char* p, size_t) noexcept {
+        got = ReadData(l, p + old, n, leaf);
+        return old + static_cast<size_t>(std::max<la_ssize_t>(0, got));
+      });
+      if (got == 0) return Fill::kEnd;
+      if (got < 0) {
         if (!Halted(l)) *error = ArchiveError(l.a);
         return Fill::kError;
       }
@@ -677,8 +699,14 @@ class Walker {
     archive* r = a.get();
     archive_read_set_callback_data(r, feed);
     archive_read_set_read_callback(r, [](archive* ar, void* client, const void** out) {
+      // Called from libarchive's C code: nothing may unwind through it.
       Feed* f = static_cast<Feed*>(client);
-      return f->walker->FeedRead(ar, f, out);
+      try {
+        return f->walker->FeedRead(ar, f, out);
+      } catch (...) {
+        archive_set_error(ar, ENOMEM, "internal error");
+        return static_cast<la_ssize_t>(-1);
+      }
     });
     if (feed->seekable) {
       archive_read_set_seek_callback(r, &Walker::FeedSeek);
@@ -788,7 +816,8 @@ class Walker {
     const int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
     const uint64_t cap = limits_.max_member_size;
     std::string buf, error;
-    Fill fill = ReadInto(l, &buf, kSniff, &error);
+    if (size >= 0 && static_cast<uint64_t>(size) <= cap) buf.reserve(static_cast<size_t>(size) + 1);
+    Fill fill = ReadInto(l, &buf, kSniff, &error, /*leaf=*/true, size);
     if (fill == Fill::kError && Halted(l)) return;
     if (fill == Fill::kError && buf.empty() && EncryptionError(l.a)) {
       Encrypted(prov, /*whole_archive=*/false);
@@ -813,8 +842,7 @@ class Walker {
       return;
     }
     if (fill == Fill::kMore) {
-      if (size > 0) buf.reserve(static_cast<size_t>(size));
-      fill = ReadInto(l, &buf, cap + 1, &error);
+      fill = ReadInto(l, &buf, cap + 1, &error, /*leaf=*/true, size);
       if (fill == Fill::kError && Halted(l) && buf.empty()) return;
     }
     if (buf.size() > cap) {  // the size was not announced, or was wrong
@@ -853,8 +881,7 @@ class Walker {
     std::string error;
     if (fill == Fill::kEnd || (size >= 0 && static_cast<uint64_t>(size) <= cap)) {
       if (fill == Fill::kMore) {
-        buf.reserve(static_cast<size_t>(std::max<int64_t>(size, 0)));
-        fill = ReadInto(l, &buf, cap + 1, &error, /*leaf=*/false);
+        fill = ReadInto(l, &buf, cap + 1, &error, /*leaf=*/false, size);
         if (Halted(l)) return;
         if (fill == Fill::kError)
           Warn("{}: corrupt or truncated member: {}; what was read is opened",
