@@ -282,6 +282,55 @@ TEST_F(ArchiveE2e, NotebookCellAndLineInEveryFormat) {
       << Describe(text_args, t);
 }
 
+// ---- Archives made by the real tools (testdata/archives/make-fixtures.sh) ----
+
+TEST(ArchiveFixtures, FixturesMadeByRealToolsGiveExactFindings) {
+  // Info-ZIP (streamed, data descriptors; encrypted), Python's zipfile, GNU tar + gzip, the zstd
+  // and lz4 tools, dpkg-deb: archives libarchive's writer did not make.
+  const std::string dir = std::string(LEAKGUARD_SOURCE_DIR) + "/testdata/archives";
+  const std::vector<std::string> args = {"scan", dir, "-f", "json", "--no-ignore-files"};
+  RunResult r = RunLeakguard(args);
+  ASSERT_EQ(r.exit_code, 1) << Describe(args, r);
+  json j = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << Describe(args, r);
+  std::vector<std::string> got;
+  for (const auto& f : j["findings"])
+    got.push_back(f["rule_id"].get<std::string>() + " " +
+                  f["file"].get<std::string>().substr(dir.size() + 1) + ":" +
+                  std::to_string(f["line"].get<int>()) + ":" +
+                  std::to_string(f["column"].get<int>()));
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "aws-access-key-id app-1.0.0.tgz!package/config/aws.js:3:17",
+                     "github-pat demo_1.0_all.deb!data.tar.xz!./etc/demo/demo.conf:3:9",
+                     "github-pat pkg-1.0-py3-none-any.whl!pkg/settings.py:3:10",
+                     "github-pat pkg.tar.lz4!pkg/settings.py:3:10",
+                     "github-pat settings.py.zst!settings.py:3:10",
+                     "github-pat streamed.zip!pkg/settings.py:3:10",
+                 }))
+      << Describe(args, r);
+  EXPECT_EQ(j["summary"]["archives"]["encrypted"], 1);
+  EXPECT_EQ(j["summary"]["archives"]["incomplete"], 0);
+  EXPECT_NE(r.err.find("encrypted.zip!pkg/settings.py: encrypted member, not scanned"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(ArchiveFixtures, ThisRepositorysAllowlistCoversTheFixturesMembers) {
+  // .leakguard.toml allowlists ^testdata/: the archives' path, hence every member inside them.
+  // Run on the repository root, as CI's dogfood scan does.
+  const std::string root = LEAKGUARD_SOURCE_DIR;
+  const std::vector<std::string> args = {
+      "scan", root,  "--respect-gitignore", "--include", "testdata/archives/**", "--explain",
+      "-f",   "json"};
+  RunResult r = RunLeakguard(args);
+  ASSERT_EQ(r.exit_code, 0) << Describe(args, r);
+  json j = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << Describe(args, r);
+  EXPECT_EQ(j["summary"]["findings"], 0);
+  ASSERT_GE(j["findings"].size(), 6u) << "the fixtures' secrets are found, then allowlisted";
+  for (const auto& f : j["findings"]) EXPECT_EQ(f["dropped_by"], "global-allowlist") << f.dump();
+}
+
 // ---- Flags
 // ---------------------------------------------------------------------------------------
 
