@@ -568,6 +568,58 @@ TEST(ArchiveLimits, OverlappingZipEntriesAreNotExpanded) {
       << log2.All();
 }
 
+// Rewrites a zip's end of central directory in the zip64 form (saturated 32-bit fields, a zip64
+// end record and its locator), as writers do past 65535 entries or 4 GiB.
+std::string WithZip64End(const std::string& zip) {
+  const size_t eocd = zip.rfind("PK\x05\x06");
+  auto le = [&](size_t off, int n) {
+    uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v |= uint64_t{static_cast<unsigned char>(zip[off + i])} << (8 * i);
+    return v;
+  };
+  auto put = [](std::string* out, uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  };
+  const uint64_t entries = le(eocd + 10, 2), cd_size = le(eocd + 12, 4), cd_off = le(eocd + 16, 4);
+  std::string out = zip.substr(0, eocd);
+  const uint64_t z64_at = out.size();
+  out += "PK\x06\x06";
+  put(&out, 44, 8);
+  put(&out, 45, 2);
+  put(&out, 45, 2);
+  put(&out, 0, 4);
+  put(&out, 0, 4);
+  put(&out, entries, 8);
+  put(&out, entries, 8);
+  put(&out, cd_size, 8);
+  put(&out, cd_off, 8);
+  out += "PK\x06\x07";
+  put(&out, 0, 4);
+  put(&out, z64_at, 8);
+  put(&out, 1, 4);
+  out += "PK\x05\x06";
+  put(&out, 0, 4);
+  put(&out, 0xFFFF, 2);
+  put(&out, 0xFFFF, 2);
+  put(&out, 0xFFFFFFFF, 4);
+  put(&out, 0xFFFFFFFF, 4);
+  put(&out, 0, 2);
+  return out;
+}
+
+TEST(ArchiveLimits, OverlapIsFoundThroughAZip64EndRecord) {
+  LogCapture log;
+  Expanded e = Expand(WithZip64End(testing::OverlappingZipBomb(30, 1u << 20)), "o64.zip");
+  EXPECT_TRUE(e.blobs.empty());
+  EXPECT_TRUE(log.Warned("o64.zip: archive limit reached: zip entries overlap")) << log.All();
+  // The same rewrite of a sound zip is read normally.
+  LogCapture log2;
+  Expanded ok =
+      Expand(WithZip64End(testing::Zip({{"a.txt", "x\n"}, {"b.txt", "y\n"}})), "ok64.zip");
+  EXPECT_EQ(ok.blobs.size(), 2u) << log2.All();
+  EXPECT_TRUE(log2.warnings.empty()) << log2.All();
+}
+
 TEST(ArchiveLimits, RegularZipsAreNotMistakenForOverlapping) {
   std::vector<Entry> files;
   for (int i = 0; i < 200; ++i)
@@ -672,6 +724,38 @@ TEST(ArchiveStreams, StdinArchiveIsStreamedAfterItsHead) {
   ::close(fds[0]);
   ASSERT_NE(e.Blob("-!a/settings.py"), nullptr) << ::testing::PrintToString(e.Paths());
   EXPECT_EQ(e.Blob("-!b/other.txt")->size(), 300000u);
+}
+
+TEST(ArchiveStreams, StdinRedirectedFromAFileIsReadFromWhereTheArchiveStarts) {
+  // `leakguard scan - < image.tar`: stdin is a regular file, already read past the head.
+  const fs::path path = fs::temp_directory_path() / ("lg-stdin-" + std::to_string(::getpid()));
+  const std::string tar = testing::Tar({{"a/settings.py", kSettings}});
+  std::ofstream(path, std::ios::binary) << "junk before the archive" << tar;
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  char skip[23];
+  ASSERT_EQ(::read(fd, skip, sizeof skip), 23);  // a caller consumed this before us
+  std::string head(600, '\0');
+  ASSERT_EQ(::read(fd, head.data(), head.size()), 600);
+  Expanded e;
+  e.stats = ExpandContainerFd(fd, head, TopProv("-"), {}, Collect(&e));
+  ::close(fd);
+  fs::remove(path);
+  ASSERT_NE(e.Blob("-!a/settings.py"), nullptr) << ::testing::PrintToString(e.Paths());
+  EXPECT_EQ(*e.Blob("-!a/settings.py"), kSettings);
+}
+
+TEST(ArchiveStreams, Zip64IsReadAndNotMistakenForOverlapping) {
+  LogCapture log;
+  testing::BuildOptions o;
+  o.zip64 = true;
+  std::vector<Entry> files;
+  for (int i = 0; i < 20; ++i) files.push_back({"f" + std::to_string(i), NoiseText(5000, i)});
+  files.push_back({"conf/settings.py", kSettings});
+  Expanded e = Expand(testing::BuildArchive(Format::kZip, Filter::kNone, files, o), "z64.zip");
+  EXPECT_EQ(e.blobs.size(), 21u);
+  EXPECT_NE(e.Blob("z64.zip!conf/settings.py"), nullptr);
+  EXPECT_TRUE(log.warnings.empty()) << log.All();
 }
 
 TEST(ArchiveStreams, LargeFilesAreReadFromDiskNotLoaded) {

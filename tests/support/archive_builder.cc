@@ -68,6 +68,9 @@ std::string BuildArchive(Format format, Filter filter, const std::vector<Entry>&
     case Format::kZip:
       r = archive_write_set_format_zip(a);
       if (options.zip_store) archive_write_set_options(a, "zip:compression=store");
+      if (options.zip64) {
+        EXPECT_EQ(archive_write_set_options(a, "zip:zip64"), ARCHIVE_OK) << archive_error_string(a);
+      }
       if (!options.zip_passphrase.empty()) {
         EXPECT_EQ(archive_write_set_options(a, "zip:encryption=traditional"), ARCHIVE_OK)
             << archive_error_string(a);

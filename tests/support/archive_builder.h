@@ -35,6 +35,7 @@ enum class Filter { kNone, kGzip, kBzip2, kXz, kZstd, kLz4 };
 struct BuildOptions {
   std::string zip_passphrase;  // zip only: traditional PKWARE encryption
   bool zip_store = false;      // zip only: no compression
+  bool zip64 = false;          // zip only: zip64 extensions on every entry
 };
 
 std::string BuildArchive(Format format, Filter filter, const std::vector<Entry>& entries,
