@@ -25,8 +25,11 @@ using match::DropReason;
 // A bounded queue of work items handed over in batches: one lock and at most one wake-up per
 // kBatch files, instead of a futex round trip per file, which dominated small-file scans.
 // Workers expanding an archive also offer batches of its members here (TryPushMembers); those go
-// first, and the queue is drained only when the producer has closed it and no worker is still
-// expanding (one could still offer members).
+// first, and the queue is drained only when the producer has closed it and no worker still holds
+// a batch (any of them may be expanding an archive and about to offer members). A worker counts
+// as holding from the moment Pop hands it a batch until its next Pop: registering later (when
+// the expansion starts) let an idle worker see "closed, nothing expanding" and leave, and one
+// archive was then read on one core.
 class ItemQueue {
  public:
   static constexpr size_t kBatch = 32;
@@ -46,35 +49,33 @@ class ItemQueue {
   }
 
   // Consumer side: replaces *batch with the next batch; false when the queue is drained.
-  bool Pop(std::vector<input::Item>* batch) {
+  // `*holding` is the calling worker's own flag (false before its first call).
+  bool Pop(std::vector<input::Item>* batch, bool* holding) {
     std::unique_lock lock(mu_);
+    if (*holding) {
+      *holding = false;
+      if (--holding_ == 0 && closed_) not_empty_.notify_all();
+    }
     ++waiting_;
-    not_empty_.wait(lock, [&] {
-      return !members_.empty() || !batches_.empty() || (closed_ && expanding_ == 0);
-    });
+    not_empty_.wait(
+        lock, [&] { return !members_.empty() || !batches_.empty() || (closed_ && holding_ == 0); });
     --waiting_;
     if (!members_.empty()) {
       *batch = std::move(members_.front().first);
       member_bytes_ -= members_.front().second;
       members_.pop_front();
-      return true;
+    } else if (!batches_.empty()) {
+      *batch = std::move(batches_.front());
+      batches_.pop_front();
+      if (producer_waiting_) not_full_.notify_one();
+    } else {
+      return false;
     }
-    if (batches_.empty()) return false;
-    *batch = std::move(batches_.front());
-    batches_.pop_front();
-    if (producer_waiting_) not_full_.notify_one();
+    ++holding_;
+    *holding = true;
     return true;
   }
 
-  // Expanding workers: between BeginExpand and EndExpand a worker may offer members.
-  void BeginExpand() {
-    std::lock_guard lock(mu_);
-    ++expanding_;
-  }
-  void EndExpand() {
-    std::lock_guard lock(mu_);
-    if (--expanding_ == 0 && closed_) not_empty_.notify_all();
-  }
   // Hands `*batch` (`bytes` of member content) to other workers, unless that would put more than
   // kMemberBudget bytes in the queue; false (and *batch untouched) then.
   bool TryPushMembers(std::vector<input::Item>* batch, size_t bytes) {
@@ -107,7 +108,7 @@ class ItemQueue {
   std::vector<input::Item> pending_;
   size_t max_batches_;
   int waiting_ = 0;
-  int expanding_ = 0;
+  int holding_ = 0;  // workers between a successful Pop and their next Pop
   bool producer_waiting_ = false;
   bool closed_ = false;
 };
@@ -331,11 +332,6 @@ ScanResult Scanner::Run(input::Source& source) {
     // Expands one container with `run` (which returns nullopt when the input is not one after
     // all). Members are batched to idle workers, or scanned here when the queue is full.
     auto expand = [&](auto&& run) -> bool {
-      struct ExpandGuard {
-        ItemQueue& q;
-        explicit ExpandGuard(ItemQueue& queue) : q(queue) { q.BeginExpand(); }
-        ~ExpandGuard() { q.EndExpand(); }
-      } guard(queue);
       std::vector<input::Item> pending;
       size_t pending_bytes = 0;
       auto flush = [&] {
@@ -420,7 +416,8 @@ ScanResult Scanner::Run(input::Source& source) {
           std::min(buf.size(), item.report_to) - std::min(buf.size(), item.report_from);
     };
 
-    while (queue.Pop(&batch)) {
+    bool holding = false;
+    while (queue.Pop(&batch, &holding)) {
       for (input::Item& item : batch) {
         try {
           process(item);
