@@ -233,7 +233,7 @@ std::function<int()> RegisterScan(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--max-archive-ratio", f->max_archive_ratio,
                   "Stop reading an archive that expands to more than this many times its size "
-                  "(past its first MiB of output): zip bombs")
+                  "(past its first 16 MiB of output): zip bombs")
       ->capture_default_str();
   cmd->add_option("--max-archive-entries", f->max_archive_entries,
                   "Stop reading a top-level input after this many archive entries, all levels "
