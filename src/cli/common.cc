@@ -45,7 +45,7 @@ void SetupLogging(const CommonFlags& f) {
   SetLogLevel(f.quiet ? LogLevel::kError : f.verbose ? LogLevel::kDebug : LogLevel::kNote);
 }
 
-Result<uint64_t> ParseSize(std::string_view text) {
+Result<uint64_t> ParseSize(std::string_view text, uint64_t limit) {
   if (text.empty()) return Err(InvalidArgument("empty size"));
   uint64_t value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -61,13 +61,17 @@ Result<uint64_t> ParseSize(std::string_view text) {
     mul = 1ull << 20;
   else if (unit == "G" || unit == "g" || unit == "GiB" || unit == "GB")
     mul = 1ull << 30;
+  else if (limit > (4ull << 30) && (unit == "T" || unit == "t" || unit == "TiB" || unit == "TB"))
+    mul = 1ull << 40;
   else
     return Err(InvalidArgument(fmt::format("'{}': unknown unit '{}' (use K, M or G)", text, unit)));
   if (value > (UINT64_MAX / mul))
     return Err(InvalidArgument(fmt::format("'{}' is too large", text)));
   uint64_t bytes = value * mul;
   // Vectorscan scans blocks of at most 4 GiB - 1.
-  if (bytes >= (4ull << 30)) return Err(InvalidArgument(fmt::format("'{}': at most 4095M", text)));
+  if (bytes >= limit && limit == (4ull << 30))
+    return Err(InvalidArgument(fmt::format("'{}': at most 4095M", text)));
+  if (bytes >= limit) return Err(InvalidArgument(fmt::format("'{}' is too large", text)));
   return bytes;
 }
 

@@ -60,8 +60,10 @@ Status LoadIgnoreFiles(const std::vector<std::string>& roots, const InputFlags& 
 void AddOutputFlags(CLI::App* cmd, OutputFlags* f);
 void SetupLogging(const CommonFlags& f);
 
-// "50M", "1g", "4096" -> bytes.
-Result<uint64_t> ParseSize(std::string_view text);
+// "50M", "1g", "4096" -> bytes. Sizes from `limit` up are refused; the default limit is what
+// Vectorscan can scan in one block (4 GiB - 1); pass UINT64_MAX for sizes that are not scanned
+// in one block (--max-archive-bytes).
+Result<uint64_t> ParseSize(std::string_view text, uint64_t limit = 4ull << 30);
 Result<redact::MaskPolicy> MaskFromFlags(const OutputFlags& f);
 
 // Prints "leakguard: <message>" and returns the usage/config exit code (2).

@@ -52,6 +52,12 @@ struct ScanFlags {
   std::vector<std::string> include, exclude;
   std::string engine = "vectorscan";
   bool rule_stats = false;
+  std::string archives = "on";
+  uint32_t max_archive_depth = 8;
+  std::string max_archive_bytes = "4G";
+  uint64_t max_archive_ratio = 100;
+  uint64_t max_archive_entries = 1'000'000;
+  double archive_timeout = 300;
 };
 
 void PrintRuleStats(const match::RulesDatabase& db, const std::vector<match::RuleStats>& stats) {
@@ -75,6 +81,17 @@ int Run(const ScanFlags& f) {
   if (!settings) return UsageError(settings.error().message());
   if (f.engine != "vectorscan" && f.engine != "re2")
     return UsageError("--engine must be 'vectorscan' or 're2'");
+  if (f.archives != "on" && f.archives != "off")
+    return UsageError("--archives must be 'on' or 'off'");
+  auto max_archive_bytes = ParseSize(f.max_archive_bytes, UINT64_MAX);
+  if (!max_archive_bytes)
+    return UsageError(fmt::format("--max-archive-bytes: {}", max_archive_bytes.error().message()));
+  if (f.max_archive_depth < 1 || f.max_archive_depth > 64)
+    return UsageError("--max-archive-depth must be from 1 to 64 (--archives=off opens none)");
+  if (f.max_archive_ratio < 1) return UsageError("--max-archive-ratio must be at least 1");
+  if (f.max_archive_entries < 1) return UsageError("--max-archive-entries must be at least 1");
+  if (!(f.archive_timeout > 0) || f.archive_timeout > 1e7)
+    return UsageError("--archive-timeout must be a number of seconds above 0");
 
   std::vector<std::string> paths = f.paths;
   if (f.stdin_flag) paths.push_back("-");
@@ -112,6 +129,12 @@ int Run(const ScanFlags& f) {
   so.ignore = &ignore;
   so.use_simple_matcher = f.engine == "re2";
   so.rule_stats = f.rule_stats;
+  so.archives = f.archives == "on";
+  so.archive_limits.max_depth = f.max_archive_depth;
+  so.archive_limits.max_bytes = *max_archive_bytes;
+  so.archive_limits.max_ratio = f.max_archive_ratio;
+  so.archive_limits.max_entries = f.max_archive_entries;
+  so.archive_limits.max_seconds = f.archive_timeout;
 
   MultiSource source;
   if (!fs_paths.empty()) {
@@ -125,6 +148,7 @@ int Run(const ScanFlags& f) {
   if (has_stdin) {
     input::StreamOptions stream;
     stream.skip_binary = !f.in.scan_binary;
+    stream.archives = so.archives;
     source.Add(std::make_unique<input::StreamSource>(STDIN_FILENO, "-", stream));
   }
 
@@ -142,8 +166,12 @@ std::function<int()> RegisterScan(CLI::App& app) {
       "scan",
       "Scan files, directory trees and standard input for secrets.\n"
       "Everything under each PATH is scanned (no .gitignore filtering unless asked); binary files\n"
-      "and files over --max-file-size are skipped and counted. Exit code: 0 no findings,\n"
-      "1 findings (see --exit-code), 2 usage, configuration or runtime error.");
+      "and files over --max-file-size are skipped and counted. Archives (zip, jar, whl, tar.gz,\n"
+      "npm .tgz, .gem, .crate, 7z, rpm, deb, .gz/.bz2/.xz/.zst ...), docker/OCI image tarballs "
+      "and\n"
+      "Jupyter notebooks are opened and their members scanned (--archives=off to skip them).\n"
+      "Exit code: 0 no findings, 1 findings (see --exit-code), 2 usage, configuration or runtime\n"
+      "error.");
   cmd->add_option("paths", f->paths,
                   "Files or directories to scan ('-' = standard input); default: .");
   cmd->add_flag("--stdin", f->stdin_flag, "Scan standard input (same as the path '-')");
@@ -162,6 +190,30 @@ std::function<int()> RegisterScan(CLI::App& app) {
       ->allow_extra_args(false);  // one value per use: never swallow the PATHs after it
   cmd->add_option("--engine", f->engine,
                   "Matching engine: vectorscan (default) or re2 (reference, slower)");
+  cmd->add_option("--archives", f->archives,
+                  "Open archives, container image tarballs and notebooks and scan what they hold: "
+                  "on (default) or off")
+      ->capture_default_str();
+  cmd->add_option("--max-archive-depth", f->max_archive_depth,
+                  "Open archives nested at most this deep (an archive named on the command line "
+                  "is level 1)")
+      ->capture_default_str();
+  cmd->add_option("--max-archive-bytes", f->max_archive_bytes,
+                  "Stop reading a top-level input after this much uncompressed member data, all "
+                  "nesting levels together; K/M/G/T suffixes")
+      ->capture_default_str();
+  cmd->add_option("--max-archive-ratio", f->max_archive_ratio,
+                  "Stop reading an archive that expands to more than this many times its size "
+                  "(past its first 16 MiB of output): zip bombs")
+      ->capture_default_str();
+  cmd->add_option("--max-archive-entries", f->max_archive_entries,
+                  "Stop reading a top-level input after this many archive entries, all levels "
+                  "together")
+      ->capture_default_str();
+  cmd->add_option("--archive-timeout", f->archive_timeout,
+                  "Stop reading a top-level archive (or an archive on stdin) after this many "
+                  "seconds")
+      ->capture_default_str();
   cmd->add_flag("--rule-stats", f->rule_stats,
                 "Print per-rule cost (prefilter hits, RE2 windows and bytes, time) to stderr, "
                 "costliest first: for tuning custom rules");

@@ -28,8 +28,9 @@ void Redact(Finding* f, const redact::MaskPolicy& policy) {
 
 void SortFindings(std::vector<Finding>* findings) {
   std::stable_sort(findings->begin(), findings->end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.file, a.commit, a.line, a.column, a.rule_id) <
-           std::tie(b.file, b.commit, b.line, b.column, b.rule_id);
+    return std::tie(a.file, a.commit, a.notebook_metadata, a.cell, a.cell_output, a.line, a.column,
+                    a.rule_id) < std::tie(b.file, b.commit, b.notebook_metadata, b.cell,
+                                          b.cell_output, b.line, b.column, b.rule_id);
   });
 }
 

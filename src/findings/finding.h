@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,18 @@ struct Finding {
   std::string commit, author, email, date, message;
   std::string blob;
   bool unreachable = false;
+
+  // Inside archives: the top-level input, then each member name, outermost first (`file` is the
+  // same chain joined with '!'); `line`/`column` are within the innermost member. Empty outside.
+  std::vector<std::string> archive_chain;
+  // Inside a container image tarball (input/image.h): image name(s), layer digest, path in the
+  // layer, and whether that file is still in the final image (unset for image metadata).
+  std::string image, layer, layer_path;
+  std::optional<bool> in_final_image;
+  // Inside a notebook: the cell (1-based) and output (1-based; 0 = the cell's source); `line` and
+  // `column` are within that part. `notebook_metadata`: in the notebook-level metadata.
+  uint32_t cell = 0, cell_output = 0;
+  bool notebook_metadata = false;
 
   // --explain: the filter that dropped this candidate (empty when reported).
   std::string dropped_by;

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "base/log.h"
+#include "input/archive.h"
 
 namespace leakguard::input {
 namespace {
@@ -228,7 +229,10 @@ class GitBlobReader : public ItemReader {
     OdbObjectPtr obj(raw);
     const char* data = static_cast<const char*>(git_odb_object_data(obj.get()));
     const size_t size = git_odb_object_size(obj.get());
-    if (item.check_binary && !options.scan_binary && LooksBinary(std::string_view(data, size))) {
+    const std::string_view content(data, size);
+    if (item.check_binary && !options.scan_binary && LooksBinary(content) &&
+        !(options.archives &&
+          DetectContainer(content, item.prov.rel_path) != ContainerKind::kNone)) {
       *detail = fmt::format("{}: binary content, skipped", where());
       return SkipReason::kBinary;
     }

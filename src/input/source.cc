@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "base/log.h"
+#include "input/archive.h"
 
 namespace leakguard::input {
 
@@ -66,7 +67,10 @@ SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* b
     got += static_cast<size_t>(n);
     if (!checked_binary && (got >= 8000 || got == buf->size())) {
       checked_binary = true;
-      if (!options.scan_binary && LooksBinary(std::string_view(buf->data(), got))) {
+      const std::string_view head(buf->data(), got);
+      if (!options.scan_binary && LooksBinary(head) &&
+          !(options.archives &&
+            DetectContainer(head, item.prov.rel_path) != ContainerKind::kNone)) {
         *detail = fmt::format("{}: binary content, skipped", shown);
         ::close(fd);
         return SkipReason::kBinary;
@@ -77,7 +81,8 @@ SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* b
   // read() per file to notice growth: that syscall cost more than the scan of a small file).
   buf->resize(got);
   ::close(fd);
-  if (!checked_binary && !options.scan_binary && LooksBinary(*buf)) {
+  if (!checked_binary && !options.scan_binary && LooksBinary(*buf) &&
+      !(options.archives && DetectContainer(*buf, item.prov.rel_path) != ContainerKind::kNone)) {
     *detail = fmt::format("{}: binary content, skipped", shown);
     return SkipReason::kBinary;
   }

@@ -1,6 +1,7 @@
 // Inputs: where bytes come from. A Source enumerates `Item`s — a file to read, or bytes already in
-// memory (stdin) — each with its `Provenance`. Sources know nothing of rules; the scan pipeline
-// reads and scans items in parallel.
+// memory (stdin, an archive member) — each with its `Provenance`. Sources know nothing of rules;
+// the scan pipeline reads and scans items in parallel. Archives, container images and notebooks
+// found among the items are opened by `input/archive.h`, which yields their members as items too.
 //
 // Reading is shared by all sources: `ReadItem` loads a regular file into a caller-owned buffer
 // (reused across files, so no per-file allocation), refusing FIFOs, devices and files over the size
@@ -22,10 +23,25 @@
 namespace leakguard::input {
 
 struct Provenance {
-  enum class Kind { kFile, kStdin, kGit };
+  // kArchiveMember: a blob found inside a file or stdin (archive member, notebook cell); the
+  // top-level input it came from is archive_chain[0].
+  enum class Kind { kFile, kStdin, kArchiveMember, kGit };
   Kind kind = Kind::kFile;
-  std::string path;      // for display: as the user named it ("src/a.py", "-" for stdin)
-  std::string rel_path;  // relative to the scan root, '/' separators; used by rules and ids
+  // For display: as the user named it ("src/a.py", "-" for stdin); inside an archive, the chain
+  // joined with '!' ("dist/pkg.whl!pkg/settings.py").
+  std::string path;
+  // Relative to the scan root, '/' separators; used by rules and ids. Inside an archive, the
+  // top-level input's rel_path and the member names joined with '!'.
+  std::string rel_path;
+  // Inside archives: the top-level input (its display path), then each member name as stored in
+  // its archive, outermost first. Empty outside archives. Notebooks add no element.
+  std::vector<std::string> archive_chain;
+  // Notebooks (.ipynb): the cell (1-based) and, for a cell's output, the output (1-based; 0 = the
+  // cell's source). `notebook_metadata` marks the notebook-level metadata. All zero/false
+  // outside notebooks.
+  uint32_t cell = 0;
+  uint32_t cell_output = 0;
+  bool notebook_metadata = false;
   // Git objects only: the blob's id (hex), the commit that introduced it at `rel_path` (hex;
   // empty for a blob no commit holds), and whether that commit (or blob) is unreachable from
   // every ref (found by --all-objects).
@@ -53,14 +69,21 @@ struct Item {
   uint32_t origin = 0;
   // More places the same bytes were found (git --all-locations): scanned once, reported at each.
   std::vector<Provenance> also_at;
+  // An archive read from a stream (stdin): `data` holds the bytes already read from this file
+  // descriptor, the rest is read by the archive reader. -1 otherwise.
+  int stream_fd = -1;
 };
 
 // Why an item was not scanned.
-enum class SkipReason { kNone, kBinary, kTooLarge, kUnreadable, kNotRegular };
+// kEncrypted: an archive member that could not be read without a password.
+enum class SkipReason { kNone, kBinary, kTooLarge, kUnreadable, kNotRegular, kEncrypted };
 
 struct ReadOptions {
   uint64_t max_file_size = 50ull << 20;
   bool scan_binary = false;  // --scan-binary: do not skip files that look binary
+  // --archives=on: a binary file that starts like an archive (input/archive.h) is read whole,
+  // not skipped, so the pipeline can open it.
+  bool archives = false;
 };
 
 // Loads `item` into `*buf`. Returns kNone on success; otherwise the reason, with `*detail` set to

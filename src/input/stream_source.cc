@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "input/archive.h"
+
 namespace leakguard::input {
 
 Status StreamSource::Enumerate(
@@ -21,10 +23,13 @@ Status StreamSource::Enumerate(
   bool first = true, eof = false;
   uint64_t chunk_index = 0;
   char block[1 << 16];
+  // An archive is recognised from its first 512 bytes, as soon as they arrive: a stream that
+  // stalls after its header is then the archive reader's to time out, not a blocking fill here.
+  bool archive = false, sniffed = !options_.archives;
   while (!eof) {
     // Fill up to carried + chunk bytes.
     const size_t target = buf.size() + chunk;
-    while (buf.size() < target) {
+    while (buf.size() < target && !archive) {
       ssize_t n = ::read(fd_, block, std::min(sizeof block, target - buf.size()));
       if (n < 0) {
         if (errno == EINTR) continue;
@@ -35,6 +40,25 @@ Status StreamSource::Enumerate(
         break;
       }
       buf.append(block, static_cast<size_t>(n));
+      if (!sniffed && buf.size() >= 512) {
+        sniffed = true;
+        archive = DetectContainer(buf, name_) == ContainerKind::kArchive;
+      }
+    }
+    if (first && options_.archives &&
+        (archive || (!sniffed && DetectContainer(buf, name_) == ContainerKind::kArchive))) {
+      // An archive (`docker save IMAGE | leakguard scan -`): one item, read by the archive
+      // reader from where this read stopped, with the bytes read so far as its head.
+      Item item;
+      item.prov.kind = Provenance::Kind::kStdin;
+      item.prov.path = name_;
+      item.prov.rel_path = name_;
+      item.in_memory = true;
+      item.check_binary = false;
+      item.data = std::move(buf);
+      item.stream_fd = fd_;
+      emit(std::move(item));
+      return Status::Ok();
     }
     if (first && options_.skip_binary && LooksBinary(buf)) {
       while (::read(fd_, block, sizeof block) > 0) {

@@ -17,6 +17,10 @@ struct StreamOptions {
   size_t chunk_size = 16u << 20;
   size_t overlap = 128u << 10;
   bool skip_binary = true;  // false with --scan-binary
+  // --archives=on: a stream that starts like an archive (input/archive.h) is emitted as one item
+  // with `stream_fd` set, for the archive reader to stream (`docker save IMAGE | leakguard scan
+  // -`).
+  bool archives = false;
 };
 
 class StreamSource : public Source {

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <span>
 
 #include "base/check.h"
 #include "match/entropy.h"
@@ -91,12 +92,21 @@ bool CommitHit(const CompiledAllowlist& al, std::string_view commit) {
   return false;
 }
 
-// Full evaluation of an allowlist at a location.
-bool AllowedAt(const CompiledAllowlist& al, std::string_view path, std::string_view commit,
-               std::string_view secret, std::string_view match, std::string_view line) {
+// Full evaluation of an allowlist at a location; its `paths` criterion holds when any of the
+// location's paths matches.
+bool AllowedAt(const CompiledAllowlist& al, std::span<const std::string_view> paths,
+               std::string_view commit, std::string_view secret, std::string_view match,
+               std::string_view line) {
   bool any_content = false;
   bool content = ContentCriteria(al, secret, match, line, &any_content);
-  bool path_hit = PathHit(al, path), commit_hit = CommitHit(al, commit);
+  bool path_hit = false;
+  for (std::string_view path : paths) {
+    if (PathHit(al, path)) {
+      path_hit = true;
+      break;
+    }
+  }
+  bool commit_hit = CommitHit(al, commit);
   if (al.src->condition == rules::Condition::kOr) return content || path_hit || commit_hit;
   if (!any_content && al.src->paths.empty() && al.src->commits.empty()) return false;
   return content && (al.src->paths.empty() || path_hit) && (al.src->commits.empty() || commit_hit);
@@ -381,17 +391,35 @@ DropReason LocationDropReason(const RulesDatabase& db, uint32_t rule, std::strin
                               std::string_view commit, std::string_view secret,
                               std::string_view match, std::string_view line,
                               std::string_view* detail) {
+  const std::string_view paths[] = {path};
+  return LocationDropReason(db, rule, std::span<const std::string_view>(paths), commit, secret,
+                            match, line, detail);
+}
+
+DropReason LocationDropReason(const RulesDatabase& db, uint32_t rule,
+                              std::span<const std::string_view> paths, std::string_view commit,
+                              std::string_view secret, std::string_view match,
+                              std::string_view line, std::string_view* detail) {
   const CompiledRule& cr = db.rules()[rule];
-  if (cr.path && !RegexSearch(*cr.path, path)) return DropReason::kPath;
+  if (cr.path) {
+    bool applies = false;
+    for (std::string_view path : paths) {
+      if (RegexSearch(*cr.path, path)) {
+        applies = true;
+        break;
+      }
+    }
+    if (!applies) return DropReason::kPath;
+  }
   for (const auto& al : cr.allowlists) {
-    if (al.location_dependent && AllowedAt(al, path, commit, secret, match, line)) {
+    if (al.location_dependent && AllowedAt(al, paths, commit, secret, match, line)) {
       if (detail) *detail = al.src->description;
       return DropReason::kRuleAllowlist;
     }
   }
   for (const auto& al : db.global_allowlists()) {
     if (al.location_dependent && Targets(al, rule) &&
-        AllowedAt(al, path, commit, secret, match, line)) {
+        AllowedAt(al, paths, commit, secret, match, line)) {
       if (detail) *detail = al.src->description;
       return DropReason::kGlobalAllowlist;
     }

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -123,6 +124,14 @@ DropReason LocationDropReason(const RulesDatabase& db, uint32_t rule, std::strin
                               std::string_view commit, std::string_view secret,
                               std::string_view match, std::string_view line,
                               std::string_view* detail = nullptr);
+
+// The same for a location known by several paths (a member inside an archive: the whole chain,
+// the top-level file, each member name): the rule's `path` applies when it matches any of them,
+// and an allowlist's `paths` criterion holds when any of them matches.
+DropReason LocationDropReason(const RulesDatabase& db, uint32_t rule,
+                              std::span<const std::string_view> paths, std::string_view commit,
+                              std::string_view secret, std::string_view match,
+                              std::string_view line, std::string_view* detail = nullptr);
 
 // Whether a path-only rule (a rule with `path` and no `regex`) fires for `path`.
 bool PathRuleMatches(const RulesDatabase& db, uint32_t rule, std::string_view path);

@@ -3,7 +3,9 @@
 //
 // Spreadsheets evaluate a cell that starts with = + - @ (and, in some, tab or CR) as a formula,
 // and the cells here hold text from scanned files and commit metadata, so such a value is
-// prefixed with a single quote (the OWASP "CSV injection" advice). In --explain mode two extra
+// prefixed with a single quote (the OWASP "CSV injection" advice). Inside archives `file` holds
+// the member chain joined with '!'; notebook cells and image layers have their own columns
+// (cell_output 0 = the cell's source; in_final_image true/false/empty). In --explain mode two extra
 // columns, dropped_by and drop_detail, are appended.
 #include <fmt/format.h>
 
@@ -18,7 +20,7 @@ namespace {
 
 constexpr std::string_view kHeader =
     "rule_id,description,file,line,column,end_line,end_column,secret,match,entropy,fingerprint,"
-    "tags,commit,author,email,date,message";
+    "tags,commit,author,email,date,message,cell,cell_output,image,layer,layer_path,in_final_image";
 constexpr std::string_view kEol = "\r\n";
 
 class CsvReporter final : public Reporter {
@@ -54,6 +56,12 @@ class CsvReporter final : public Reporter {
           CsvField(f.email),
           CsvField(f.date),
           CsvField(f.message),
+          f.cell > 0 ? fmt::to_string(f.cell) : (f.notebook_metadata ? "metadata" : ""),
+          f.cell > 0 ? fmt::to_string(f.cell_output) : "",
+          CsvField(f.image),
+          CsvField(f.layer),
+          CsvField(f.layer_path),
+          f.in_final_image ? (*f.in_final_image ? "true" : "false") : "",
       };
       for (size_t i = 0; i < std::size(fields); ++i) {
         if (i > 0) buf += ',';

@@ -23,17 +23,31 @@ std::unique_ptr<Reporter> MakeCsvReporter(ReportOptions options);
 // ---- json.cc (also used by sarif.cc) ----
 
 // A finding as a JSON object with a stable key order: rule_id, description, file, line, column,
-// end_line, end_column, secret, match, entropy, fingerprint, secret_id, tags; then commit, author,
-// email, date, message when `commit` is set; then dropped_by, drop_detail when `dropped_by` is set.
+// end_line, end_column, secret, match, entropy, fingerprint, secret_id, tags; then archive_chain
+// inside archives; cell, cell_output (0 = the cell's source) inside notebook cells,
+// notebook_metadata in notebook metadata; image, layer, layer_path, in_final_image inside image
+// tarballs; then commit, author, email, date, message when `commit` is set; then dropped_by,
+// drop_detail when `dropped_by` is set.
 nlohmann::ordered_json FindingToJson(const findings::Finding& f);
 
 // {files_scanned, bytes_scanned, findings, skipped{binary, too_large, unreadable, other},
-//  suppressed, seconds, rules[, version]}; `version` only when non-empty.
+//  suppressed[, archives{opened, members, duplicate_members, incomplete, encrypted}], seconds,
+//  rules[, version]}; `archives` only when archives or notebooks were met, `version` only when
+//  non-empty.
 nlohmann::ordered_json SummaryToJson(const Summary& s, std::string_view version);
 
 // Serialises `j`; invalid UTF-8 in any string becomes U+FFFD instead of throwing, so hostile file
 // names or binary matches cannot break the document. `indent` < 0 gives the compact form.
 std::string DumpJson(const nlohmann::ordered_json& j, int indent);
+
+// Where a finding inside an archive or a notebook is, for formats whose location is a file of
+// the scanned tree (SARIF): "in dist/pkg.whl!pkg/settings.py, line 3", "in nb.ipynb, cell 2,
+// output 1, line 4"; empty for plain files.
+std::string ContainerLocationText(const findings::Finding& f);
+
+// The scanned-tree path of the file holding `f`: rel_path, or for an archive member the
+// top-level archive's rel_path.
+std::string TopLevelRelPath(const findings::Finding& f);
 
 // ---- text.cc (exposed for tests) ----
 

@@ -67,6 +67,18 @@ ordered_json FindingToJson(const findings::Finding& f) {
   j["fingerprint"] = f.fingerprint;
   j["secret_id"] = f.secret_id;
   j["tags"] = f.tags;
+  if (!f.archive_chain.empty()) j["archive_chain"] = f.archive_chain;
+  if (f.cell > 0) {
+    j["cell"] = f.cell;
+    j["cell_output"] = f.cell_output;
+  }
+  if (f.notebook_metadata) j["notebook_metadata"] = true;
+  if (!f.image.empty()) {
+    j["image"] = f.image;
+    if (!f.layer.empty()) j["layer"] = f.layer;
+    if (!f.layer_path.empty()) j["layer_path"] = f.layer_path;
+    if (f.in_final_image) j["in_final_image"] = *f.in_final_image;
+  }
   if (!f.commit.empty()) {
     j["commit"] = f.commit;
     j["author"] = f.author;
@@ -100,6 +112,16 @@ ordered_json SummaryToJson(const Summary& s, std::string_view version) {
   skipped["other"] = s.skipped_other;
   j["skipped"] = std::move(skipped);
   j["suppressed"] = s.suppressed;
+  if (s.archives > 0 || s.archive_members > 0 || s.archives_incomplete > 0 ||
+      s.skipped_encrypted > 0) {
+    ordered_json archives = ordered_json::object();
+    archives["opened"] = s.archives;
+    archives["members"] = s.archive_members;
+    archives["duplicate_members"] = s.duplicate_members;
+    archives["incomplete"] = s.archives_incomplete;
+    archives["encrypted"] = s.skipped_encrypted;
+    j["archives"] = std::move(archives);
+  }
   j["seconds"] = s.seconds;
   j["rules"] = s.rules;
   if (!version.empty()) j["version"] = version;

@@ -535,9 +535,11 @@ TEST(CsvReporterTest, FormulaInjectionIsNeutralised) {
   f.commit = "c0ffee";
   f.author = "@attacker";
   f.message = "\tcmd|' /C calc'!A0";
+  f.image = "=cmd|' /C calc'!A0";  // image names and layer paths come from the scanned archive
+  f.layer_path = "@SUM(1+1)";
   std::vector<std::vector<std::string>> rows = ParseCsv(Render(Format::kCsv, {f}));
   ASSERT_EQ(rows.size(), 2u);
-  ASSERT_EQ(rows[1].size(), 17u);
+  ASSERT_EQ(rows[1].size(), 23u);
   for (const std::string& cell : rows[1]) {
     if (cell.empty()) continue;
     EXPECT_EQ(std::string_view("=+-@\t\r").find(cell.front()), std::string_view::npos)
@@ -553,10 +555,10 @@ TEST(CsvReporterTest, Rfc4180QuotingRoundTrips) {
   std::string out = Render(Format::kCsv, {f});
   std::vector<std::vector<std::string>> rows = ParseCsv(out);
   ASSERT_EQ(rows.size(), 2u);
-  ASSERT_EQ(rows[0].size(), 17u);
+  ASSERT_EQ(rows[0].size(), 23u);
   EXPECT_EQ(rows[0][0], "rule_id");
   EXPECT_EQ(rows[0][16], "message");
-  ASSERT_EQ(rows[1].size(), 17u);
+  ASSERT_EQ(rows[1].size(), 23u);
   EXPECT_EQ(rows[1][8], f.match);
   EXPECT_EQ(rows[1][2], "docs/my notes/caf\xc3\xa9.env");
   EXPECT_EQ(rows[1][16], f.message);
@@ -571,11 +573,125 @@ TEST(CsvReporterTest, TagsJoinedWithSemicolonAndExplainAddsColumns) {
   f.drop_detail = "2.1 < 3.5";
   std::vector<std::vector<std::string>> rows = ParseCsv(Render(Format::kCsv, {f}, o));
   ASSERT_EQ(rows.size(), 2u);
-  ASSERT_EQ(rows[0].size(), 19u);
-  EXPECT_EQ(rows[0][17], "dropped_by");
+  ASSERT_EQ(rows[0].size(), 25u);
+  EXPECT_EQ(rows[0][23], "dropped_by");
   EXPECT_EQ(rows[1][11], "github;token");
-  EXPECT_EQ(rows[1][17], "entropy");
-  EXPECT_EQ(rows[1][18], "2.1 < 3.5");
+  EXPECT_EQ(rows[1][23], "entropy");
+  EXPECT_EQ(rows[1][24], "2.1 < 3.5");
+}
+
+// ---- archives, container images, notebooks ----
+
+Finding ArchiveFinding() {
+  Finding f = PlainFinding();
+  f.file = "dist/app.tar!blobs/sha256/ab12!etc/app.env";
+  f.rel_path = f.file;
+  f.archive_chain = {"dist/app.tar", "blobs/sha256/ab12", "etc/app.env"};
+  f.line = 3;
+  f.image = "example/app:1.0";
+  f.layer = "sha256:ab12";
+  f.layer_path = "etc/app.env";
+  f.in_final_image = false;
+  findings::ComputeIds(&f);
+  findings::Redact(&f, redact::MaskPolicy{});
+  return f;
+}
+
+Finding NotebookFinding() {
+  Finding f = PlainFinding();
+  f.file = "nb/explore.ipynb";
+  f.rel_path = f.file;
+  f.cell = 4;
+  f.cell_output = 2;
+  f.line = 7;
+  findings::ComputeIds(&f);
+  findings::Redact(&f, redact::MaskPolicy{});
+  return f;
+}
+
+TEST(ContainerReportTest, JsonCarriesTheChainImageAndCell) {
+  json doc = json::parse(Render(Format::kJson, {ArchiveFinding(), NotebookFinding()}));
+  const json& a = doc["findings"][0];
+  EXPECT_EQ(a["archive_chain"], json::array({"dist/app.tar", "blobs/sha256/ab12", "etc/app.env"}));
+  EXPECT_EQ(a["image"], "example/app:1.0");
+  EXPECT_EQ(a["layer"], "sha256:ab12");
+  EXPECT_EQ(a["layer_path"], "etc/app.env");
+  EXPECT_EQ(a["in_final_image"], false);
+  EXPECT_FALSE(a.contains("cell"));
+  const json& n = doc["findings"][1];
+  EXPECT_EQ(n["cell"], 4);
+  EXPECT_EQ(n["cell_output"], 2);
+  EXPECT_FALSE(n.contains("archive_chain"));
+  EXPECT_FALSE(n.contains("image"));
+  // Plain findings keep their shape.
+  json plain = json::parse(Render(Format::kJson, {PlainFinding()}))["findings"][0];
+  for (const char* key : {"archive_chain", "cell", "image", "layer", "in_final_image"})
+    EXPECT_FALSE(plain.contains(key)) << key;
+}
+
+TEST(ContainerReportTest, SarifPointsAtTheTopLevelFileWithoutARegion) {
+  json doc = json::parse(Render(Format::kSarif, {ArchiveFinding(), NotebookFinding()}));
+  const json& results = doc["runs"][0]["results"];
+  const json& a = results[0];
+  EXPECT_EQ(a["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "dist/app.tar");
+  EXPECT_FALSE(a["locations"][0]["physicalLocation"].contains("region"));
+  EXPECT_EQ(a["message"]["text"],
+            "GitHub Personal Access Token found: ghp_**** in "
+            "dist/app.tar!blobs/sha256/ab12!etc/app.env, line 3, image layer sha256:ab12 (deleted "
+            "or replaced in a later layer)");
+  EXPECT_EQ(a["properties"]["archive_chain"].size(), 3u);
+  EXPECT_EQ(a["properties"]["line"], 3);
+  EXPECT_EQ(a["properties"]["in_final_image"], false);
+  const json& n = results[1];
+  EXPECT_EQ(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "nb/explore.ipynb");
+  EXPECT_FALSE(n["locations"][0]["physicalLocation"].contains("region"));
+  EXPECT_EQ(n["properties"]["cell"], 4);
+  EXPECT_NE(
+      n["message"]["text"].get<std::string>().find("nb/explore.ipynb, cell 4, output 2, line 7"),
+      std::string::npos);
+}
+
+TEST(ContainerReportTest, CsvAndTextColumns) {
+  std::vector<std::vector<std::string>> rows =
+      ParseCsv(Render(Format::kCsv, {ArchiveFinding(), NotebookFinding()}));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(std::vector<std::string>(rows[0].begin() + 17, rows[0].end()),
+            (std::vector<std::string>{"cell", "cell_output", "image", "layer", "layer_path",
+                                      "in_final_image"}));
+  EXPECT_EQ(
+      std::vector<std::string>(rows[1].begin() + 17, rows[1].end()),
+      (std::vector<std::string>{"", "", "example/app:1.0", "sha256:ab12", "etc/app.env", "false"}));
+  EXPECT_EQ(std::vector<std::string>(rows[2].begin() + 17, rows[2].end()),
+            (std::vector<std::string>{"4", "2", "", "", "", ""}));
+  std::string text = Render(Format::kText, {ArchiveFinding(), NotebookFinding()});
+  EXPECT_NE(text.find("File:        dist/app.tar!blobs/sha256/ab12!etc/app.env\nLine:        3\n"
+                      "Image:       example/app:1.0\nLayer:       sha256:ab12\n"
+                      "Layer path:  etc/app.env\n"
+                      "In image:    no (deleted or replaced in a later layer)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("File:        nb/explore.ipynb\nCell:        4, output 2\nLine:        7\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST(ContainerReportTest, SummaryMentionsArchivesOnlyWhenThereWereSome) {
+  Summary s = GoldenSummary();
+  EXPECT_EQ(SummaryLine(s).find("archive"), std::string::npos);
+  EXPECT_FALSE(
+      json::parse(Render(Format::kJson, {}, GoldenOptions(), s))["summary"].contains("archives"));
+  s.archives = 3;
+  s.archive_members = 1204;
+  s.archives_incomplete = 1;
+  s.skipped_encrypted = 2;
+  s.duplicate_members = 7;
+  EXPECT_NE(SummaryLine(s).find("; 3 archives opened, 1,204 members scanned, 1 archive not read to "
+                                "the end (see warnings), 2 encrypted members not scanned"),
+            std::string::npos)
+      << SummaryLine(s);
+  json j = json::parse(Render(Format::kJson, {}, GoldenOptions(), s))["summary"]["archives"];
+  EXPECT_EQ(j, json::parse(R"({"opened": 3, "members": 1204, "duplicate_members": 7,
+                               "incomplete": 1, "encrypted": 2})"));
 }
 
 }  // namespace

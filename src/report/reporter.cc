@@ -69,6 +69,30 @@ std::string HumanBytes(uint64_t bytes) {
   return fmt::format("{:.1f} {}", v, kUnits[unit]);
 }
 
+namespace internal {
+
+std::string TopLevelRelPath(const findings::Finding& f) {
+  if (f.archive_chain.size() < 2) return f.rel_path;
+  size_t members = 0;
+  for (size_t i = 1; i < f.archive_chain.size(); ++i) members += 1 + f.archive_chain[i].size();
+  if (members >= f.rel_path.size()) return f.rel_path;
+  return f.rel_path.substr(0, f.rel_path.size() - members);
+}
+
+std::string ContainerLocationText(const findings::Finding& f) {
+  if (f.archive_chain.empty() && f.cell == 0 && !f.notebook_metadata) return {};
+  std::string s = "in " + f.file;
+  if (f.cell > 0) s += fmt::format(", cell {}", f.cell);
+  if (f.cell_output > 0) s += fmt::format(", output {}", f.cell_output);
+  if (f.notebook_metadata) s += ", notebook metadata";
+  if (f.line > 0) s += fmt::format(", line {}", f.line);
+  if (!f.layer.empty()) s += fmt::format(", image layer {}", f.layer);
+  if (f.in_final_image && !*f.in_final_image) s += " (deleted or replaced in a later layer)";
+  return s;
+}
+
+}  // namespace internal
+
 std::string SummaryLine(const Summary& s) {
   double secs = std::isfinite(s.seconds) && s.seconds > 0 ? s.seconds : 0.0;
   const std::string inputs =
@@ -82,6 +106,18 @@ std::string SummaryLine(const Summary& s) {
                   WithCommas(s.skipped_too_large), WithCommas(s.skipped_unreadable));
   if (s.skipped_other > 0) line += fmt::format(", {} other", WithCommas(s.skipped_other));
   if (s.suppressed > 0) line += fmt::format("; {} suppressed", WithCommas(s.suppressed));
+  if (s.archives > 0)
+    line += fmt::format("; {} opened, {} scanned", Counted(s.archives, "archive", "archives"),
+                        Counted(s.archive_members, "member", "members"));
+  else if (s.archive_members > 0)
+    line +=
+        fmt::format("; {} scanned", Counted(s.archive_members, "notebook part", "notebook parts"));
+  if (s.archives_incomplete > 0)
+    line += fmt::format(", {} not read to the end (see warnings)",
+                        Counted(s.archives_incomplete, "archive", "archives"));
+  if (s.skipped_encrypted > 0)
+    line += fmt::format(", {} not scanned",
+                        Counted(s.skipped_encrypted, "encrypted member", "encrypted members"));
   return line;
 }
 

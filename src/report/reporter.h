@@ -37,6 +37,12 @@ struct Summary {
   uint64_t skipped_unreadable = 0;  // permission denied, I/O errors, vanished files
   uint64_t skipped_other = 0;       // FIFOs, devices, sockets, symlinks not followed
   uint64_t suppressed = 0;          // dropped by inline allow comments / ignore files
+  // Archives, images and notebooks (all zero when none were met).
+  uint64_t archives = 0;             // archives opened, nested ones included
+  uint64_t archive_members = 0;      // blobs scanned inside archives and notebooks
+  uint64_t archives_incomplete = 0;  // archives not read to their end (a limit, corruption)
+  uint64_t skipped_encrypted = 0;    // encrypted members (or archives) not scanned
+  uint64_t duplicate_members = 0;    // members whose content was already scanned elsewhere
   double seconds = 0;
   size_t rules = 0;
   // `leakguard git`: the inputs were git blobs (files_scanned counts unique blobs) from this many

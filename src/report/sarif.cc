@@ -73,20 +73,30 @@ ordered_json RuleToJson(const RuleInfo& rule) {
   return j;
 }
 
+// Inside an archive or a notebook, the finding's line is a line of the member or the cell, not
+// of the file the SARIF location names (the archive, the .ipynb): the location then has no
+// region, and the message and properties say where in the file it is.
+bool InsideContainer(const findings::Finding& f) {
+  return !f.archive_chain.empty() || f.cell > 0 || f.notebook_metadata;
+}
+
 std::string Message(const findings::Finding& f) {
   std::string_view what = f.description.empty() ? std::string_view(f.rule_id) : f.description;
-  if (f.secret.empty()) return fmt::format("{} found", what);
+  std::string where = ContainerLocationText(f);
+  if (!where.empty()) where = " " + where;
+  if (f.secret.empty()) return fmt::format("{} found{}", what, where);
   // Already masked by the pipeline unless --no-redact; masking twice would hide the prefix.
   std::string shown = f.redacted ? f.secret : redact::MaskSecret(f.secret);
-  return fmt::format("{} found: {}", what, shown);
+  return fmt::format("{} found: {}{}", what, shown, where);
 }
 
 ordered_json Location(const findings::Finding& f) {
   ordered_json artifact = ordered_json::object();
-  artifact["uri"] = PathToUri(f.rel_path.empty() ? f.file : f.rel_path);
+  const std::string path = TopLevelRelPath(f);
+  artifact["uri"] = PathToUri(path.empty() ? f.file : path);
   ordered_json physical = ordered_json::object();
   physical["artifactLocation"] = std::move(artifact);
-  if (f.line > 0) {
+  if (f.line > 0 && !InsideContainer(f)) {
     ordered_json region = ordered_json::object();
     region["startLine"] = f.line;
     if (f.column > 0) region["startColumn"] = f.column;
@@ -155,6 +165,24 @@ class SarifReporter final : public Reporter {
       props["secret_id"] = f.secret_id;
       props["entropy"] = f.entropy;
       props["tags"] = UniqueTags(f.tags);
+      if (InsideContainer(f)) {
+        if (!f.archive_chain.empty()) props["archive_chain"] = f.archive_chain;
+        if (f.cell > 0) {
+          props["cell"] = f.cell;
+          props["cell_output"] = f.cell_output;
+        }
+        if (f.notebook_metadata) props["notebook_metadata"] = true;
+        if (f.line > 0) {
+          props["line"] = f.line;
+          props["column"] = f.column;
+        }
+        if (!f.image.empty()) {
+          props["image"] = f.image;
+          if (!f.layer.empty()) props["layer"] = f.layer;
+          if (!f.layer_path.empty()) props["layer_path"] = f.layer_path;
+          if (f.in_final_image) props["in_final_image"] = *f.in_final_image;
+        }
+      }
       if (!f.commit.empty()) {
         props["commit"] = f.commit;
         props["author"] = f.author;

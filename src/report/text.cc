@@ -120,7 +120,21 @@ class TextReporter final : public Reporter {
       AppendLine("Tags:", tags, buf);
     }
     AppendLine("File:", Paint(kBold, EscapeForTerminal(f.file)), buf);
+    if (f.cell > 0)
+      AppendLine("Cell:",
+                 f.cell_output > 0 ? fmt::format("{}, output {}", f.cell, f.cell_output)
+                                   : fmt::to_string(f.cell),
+                 buf);
+    if (f.notebook_metadata) AppendLine("Cell:", "notebook metadata", buf);
     if (f.line > 0) AppendLine("Line:", fmt::to_string(f.line), buf);
+    if (!f.image.empty()) {
+      AppendLine("Image:", EscapeForTerminal(f.image), buf);
+      AppendLine("Layer:", EscapeForTerminal(f.layer), buf);
+      AppendLine("Layer path:", EscapeForTerminal(f.layer_path), buf);
+      if (f.in_final_image)
+        AppendLine("In image:",
+                   *f.in_final_image ? "yes" : "no (deleted or replaced in a later layer)", buf);
+    }
     if (!f.commit.empty()) {
       AppendLine("Commit:", EscapeForTerminal(f.commit), buf);
       AppendLine("Author:", EscapeForTerminal(f.author), buf);

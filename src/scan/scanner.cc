@@ -8,10 +8,12 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "base/log.h"
 #include "match/matcher.h"
+#include "scan/containers.h"
 
 namespace leakguard::scan {
 namespace {
@@ -22,9 +24,16 @@ using match::DropReason;
 
 // A bounded queue of work items handed over in batches: one lock and at most one wake-up per
 // kBatch files, instead of a futex round trip per file, which dominated small-file scans.
+// Workers expanding an archive also offer batches of its members here (TryPushMembers); those go
+// first, and the queue is drained only when the producer has closed it and no worker still holds
+// a batch (any of them may be expanding an archive and about to offer members). A worker counts
+// as holding from the moment Pop hands it a batch until its next Pop: registering later (when
+// the expansion starts) let an idle worker see "closed, nothing expanding" and leave, and one
+// archive was then read on one core.
 class ItemQueue {
  public:
   static constexpr size_t kBatch = 32;
+  static constexpr size_t kMemberBudget = 64u << 20;  // member bytes waiting in the queue
   explicit ItemQueue(size_t max_batches) : max_batches_(max_batches) {}
 
   // Producer side (one thread).
@@ -40,15 +49,42 @@ class ItemQueue {
   }
 
   // Consumer side: replaces *batch with the next batch; false when the queue is drained.
-  bool Pop(std::vector<input::Item>* batch) {
+  // `*holding` is the calling worker's own flag (false before its first call).
+  bool Pop(std::vector<input::Item>* batch, bool* holding) {
     std::unique_lock lock(mu_);
+    if (*holding) {
+      *holding = false;
+      if (--holding_ == 0 && closed_) not_empty_.notify_all();
+    }
     ++waiting_;
-    not_empty_.wait(lock, [&] { return !batches_.empty() || closed_; });
+    not_empty_.wait(
+        lock, [&] { return !members_.empty() || !batches_.empty() || (closed_ && holding_ == 0); });
     --waiting_;
-    if (batches_.empty()) return false;
-    *batch = std::move(batches_.front());
-    batches_.pop_front();
-    if (producer_waiting_) not_full_.notify_one();
+    if (!members_.empty()) {
+      *batch = std::move(members_.front().first);
+      member_bytes_ -= members_.front().second;
+      members_.pop_front();
+    } else if (!batches_.empty()) {
+      *batch = std::move(batches_.front());
+      batches_.pop_front();
+      if (producer_waiting_) not_full_.notify_one();
+    } else {
+      return false;
+    }
+    ++holding_;
+    *holding = true;
+    return true;
+  }
+
+  // Hands `*batch` (`bytes` of member content) to other workers, unless that would put more than
+  // kMemberBudget bytes in the queue; false (and *batch untouched) then.
+  bool TryPushMembers(std::vector<input::Item>* batch, size_t bytes) {
+    std::lock_guard lock(mu_);
+    if (member_bytes_ > 0 && member_bytes_ + bytes > kMemberBudget) return false;
+    member_bytes_ += bytes;
+    members_.emplace_back(std::move(*batch), bytes);
+    batch->clear();
+    if (waiting_ > 0) not_empty_.notify_one();
     return true;
   }
 
@@ -67,9 +103,12 @@ class ItemQueue {
   std::mutex mu_;
   std::condition_variable not_full_, not_empty_;
   std::deque<std::vector<input::Item>> batches_;
+  std::deque<std::pair<std::vector<input::Item>, size_t>> members_;
+  size_t member_bytes_ = 0;
   std::vector<input::Item> pending_;
   size_t max_batches_;
   int waiting_ = 0;
+  int holding_ = 0;  // workers between a successful Pop and their next Pop
   bool producer_waiting_ = false;
   bool closed_ = false;
 };
@@ -89,6 +128,7 @@ Finding MakeFinding(const match::RulesDatabase& db, uint32_t rule, const input::
   f.commit = prov.commit;
   f.blob = prov.blob;
   f.unreachable = prov.unreachable;
+  SetContainerFields(prov, &f);
   return f;
 }
 
@@ -97,13 +137,16 @@ Finding MakeFinding(const match::RulesDatabase& db, uint32_t rule, const input::
 void PathFindings(const match::RulesDatabase& db, const input::Provenance& prov,
                   const ScanOptions& options, std::vector<Finding>* out) {
   if (prov.rel_path.empty()) return;  // a git blob no commit holds has no path
+  if (db.path_rules().empty()) return;
+  const std::string rule_path = RulePath(prov);
+  std::vector<std::string> storage;
+  const std::vector<std::string_view> paths = LocationPaths(prov, &storage);
   for (uint32_t r : db.path_rules()) {
-    if (!match::PathRuleMatches(db, r, prov.rel_path)) continue;
+    if (!match::PathRuleMatches(db, r, rule_path)) continue;
     Finding f = MakeFinding(db, r, prov);
     f.match = "file detected: " + prov.rel_path;
     std::string_view detail;
-    DropReason why =
-        match::LocationDropReason(db, r, prov.rel_path, prov.commit, "", f.match, "", &detail);
+    DropReason why = match::LocationDropReason(db, r, paths, prov.commit, "", f.match, "", &detail);
     // LocationDropReason checks the rule's path too, which matched; only allowlists remain.
     findings::ComputeIds(&f);
     if (why == DropReason::kNone && options.ignore && options.ignore->Suppresses(f))
@@ -123,6 +166,8 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
                    const BlobWindow& window) {
   if (candidates.empty()) return;
   findings::LineCounter starts(blob);
+  std::vector<std::string> path_storage;
+  const std::vector<std::string_view> paths = LocationPaths(prov, &path_storage);
   // Spans of secrets found by specific (non-generic) rules, for the generic dedup: sorted by
   // start (candidates come sorted), with the running maximum of their ends, so "does any
   // specific span overlap [s, e)?" is one binary search, not a scan (a blob may hold 100k tokens).
@@ -148,8 +193,7 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
     std::string_view match = c.Match(blob);
     std::string_view line = match::LineAround(blob, c.start, c.end);
     if (why == DropReason::kNone)
-      why = match::LocationDropReason(db, c.rule, prov.rel_path, prov.commit, secret, match, line,
-                                      &detail);
+      why = match::LocationDropReason(db, c.rule, paths, prov.commit, secret, match, line, &detail);
     if (why == DropReason::kNone && IsGeneric(db, c.rule) &&
         covered(c.secret_start, c.secret_end)) {
       why = DropReason::kRuleAllowlist;
@@ -227,10 +271,23 @@ ScanResult Scanner::Run(input::Source& source) {
       case input::SkipReason::kNotRegular:
         ++s->skipped_other;
         break;
+      case input::SkipReason::kEncrypted:
+        ++s->skipped_encrypted;
+        break;
       case input::SkipReason::kNone:
         break;
     }
   };
+
+  // Archives: limits, the blob cache, the images found (annotated once everything is read).
+  input::ReadOptions read = options_.read;
+  read.archives = options_.archives;
+  input::ArchiveLimits limits = options_.archive_limits;
+  limits.max_member_size = options_.read.max_file_size;
+  limits.scan_binary = options_.read.scan_binary;
+  BlobCache blob_cache;
+  std::mutex images_mu;
+  std::vector<input::ImageLayout> images;
 
   auto worker = [&](WorkerState* st) {
     match::Matcher matcher(db_, match::MatcherOptions{options_.explain, options_.rule_stats});
@@ -238,39 +295,147 @@ ScanResult Scanner::Run(input::Source& source) {
     std::string buf;
     std::vector<Candidate> candidates;
     std::vector<input::Item> batch;
-    while (queue.Pop(&batch)) {
+
+    auto scan = [&](ByteView blob) {
+      if (options_.use_simple_matcher)
+        matcher.ScanSimple(blob, &candidates);
+      else
+        matcher.Scan(blob, &candidates);
+    };
+
+    // A blob found inside an archive or a notebook (already in memory, already judged text).
+    auto scan_member = [&](input::Item& item) {
+      const input::Provenance& prov = item.prov;
+      // A member that is a file of its own (not a notebook part) gets the path-only rules.
+      if (prov.archive_chain.size() >= 2 && prov.cell == 0 && !prov.notebook_metadata)
+        PathFindings(*db_, prov, options_, &st->findings);
+      const ByteView blob = item.data;
+      std::shared_ptr<const std::vector<Candidate>> cached;
+      BlobId id;
+      if (options_.dedup_members) {
+        id = GitBlobId(blob);
+        cached = blob_cache.Find(id);
+      }
+      if (cached) {
+        ++st->summary.duplicate_members;
+      } else {
+        scan(blob);
+        if (options_.dedup_members) blob_cache.Insert(id, candidates);
+      }
+      BuildFindings(*db_, blob, cached ? *cached : candidates, prov, options_, &st->findings,
+                    &st->summary.suppressed);
+      ++st->summary.archive_members;
+      st->summary.bytes_scanned += blob.size();
+    };
+    auto scan_member_safely = [&](input::Item& item) {
+      try {
+        scan_member(item);
+      } catch (const std::exception& e) {
+        ++st->summary.skipped_unreadable;
+        Warn("{}: skipped after an internal error: {}", PrintablePath(item.prov.path), e.what());
+      }
+    };
+
+    // Expands one container with `run` (which returns nullopt when the input is not one after
+    // all). Members are batched to idle workers, or scanned here when the queue is full.
+    auto expand = [&](auto&& run) -> bool {
+      std::vector<input::Item> pending;
+      size_t pending_bytes = 0;
+      auto flush = [&] {
+        if (pending.empty()) return;
+        if (threads == 1 || !queue.TryPushMembers(&pending, pending_bytes)) {
+          for (input::Item& m : pending) scan_member_safely(m);
+          pending.clear();
+        }
+        pending_bytes = 0;
+      };
+      input::ContainerCallbacks cb;
+      cb.blob = [&](input::Provenance&& p, std::string&& data) {
+        input::Item m;
+        m.prov = std::move(p);
+        m.data = std::move(data);
+        m.in_memory = true;
+        m.check_binary = false;
+        pending_bytes += m.data.size();
+        pending.push_back(std::move(m));
+        if (pending.size() >= ItemQueue::kBatch || pending_bytes >= (1u << 20)) flush();
+      };
+      cb.skipped = [&](input::SkipReason why, const input::Provenance& p, const std::string&) {
+        count_skip(&st->summary, why);
+        if (p.archive_chain.size() >= 2 && p.cell == 0)
+          PathFindings(*db_, p, options_, &st->findings);
+      };
+      std::optional<input::ContainerStats> cs = run(cb);
+      flush();
+      if (!cs) return false;
+      ++st->summary.files_scanned;
+      st->summary.archives += cs->archives;
+      st->summary.archives_incomplete += cs->incomplete;
+      if (!cs->images.empty()) {
+        std::lock_guard lock(images_mu);
+        for (auto& image : cs->images) images.push_back(std::move(image));
+      }
+      return true;
+    };
+
+    auto process = [&](input::Item& item) {
+      if (item.prov.kind == input::Provenance::Kind::kArchiveMember) {
+        scan_member(item);
+        return;
+      }
+      if (item.chunk_index == 0) {
+        PathFindings(*db_, item.prov, options_, &st->findings);
+        for (const input::Provenance& p : item.also_at)
+          PathFindings(*db_, p, options_, &st->findings);
+      }
+      if (item.stream_fd >= 0) {  // an archive on standard input
+        expand([&](const input::ContainerCallbacks& cb) {
+          return std::optional(
+              input::ExpandContainerFd(item.stream_fd, item.data, item.prov, limits, cb));
+        });
+        return;
+      }
+      std::string detail;
+      input::SkipReason why = reader ? reader->Read(item, read, &buf, &detail)
+                                     : input::ReadItem(item, read, &buf, &detail);
+      if (why == input::SkipReason::kTooLarge && options_.archives && !item.fs_path.empty() &&
+          expand([&](const input::ContainerCallbacks& cb) {
+            return input::ExpandLargeArchiveFile(item.fs_path, item.prov, limits, cb);
+          }))
+        return;
+      if (why != input::SkipReason::kNone) {
+        count_skip(&st->summary, why);
+        if (why == input::SkipReason::kBinary)
+          Debug("{}", detail);
+        else
+          Warn("{}", detail);
+        return;
+      }
+      if (options_.archives && !item.in_memory &&
+          input::DetectContainer(buf, item.prov.rel_path) != input::ContainerKind::kNone) {
+        expand([&](const input::ContainerCallbacks& cb) {
+          return std::optional(input::ExpandContainer(buf, item.prov, limits, cb));
+        });
+        return;
+      }
+      scan(buf);
+      BlobWindow window{item.report_from, item.report_to, item.line_base, item.byte_base};
+      BuildFindings(*db_, buf, candidates, item.prov, options_, &st->findings,
+                    &st->summary.suppressed, window);
+      for (const input::Provenance& p : item.also_at)
+        BuildFindings(*db_, buf, candidates, p, options_, &st->findings, &st->summary.suppressed,
+                      window);
+      // A stream's chunks count as one input, and overlap bytes are counted once.
+      if (item.chunk_index == 0) ++st->summary.files_scanned;
+      st->summary.bytes_scanned +=
+          std::min(buf.size(), item.report_to) - std::min(buf.size(), item.report_from);
+    };
+
+    bool holding = false;
+    while (queue.Pop(&batch, &holding)) {
       for (input::Item& item : batch) {
         try {
-          if (item.chunk_index == 0) {
-            PathFindings(*db_, item.prov, options_, &st->findings);
-            for (const input::Provenance& p : item.also_at)
-              PathFindings(*db_, p, options_, &st->findings);
-          }
-          std::string detail;
-          input::SkipReason why = reader ? reader->Read(item, options_.read, &buf, &detail)
-                                         : input::ReadItem(item, options_.read, &buf, &detail);
-          if (why != input::SkipReason::kNone) {
-            count_skip(&st->summary, why);
-            if (why == input::SkipReason::kBinary)
-              Debug("{}", detail);
-            else
-              Warn("{}", detail);
-            continue;
-          }
-          if (options_.use_simple_matcher)
-            matcher.ScanSimple(buf, &candidates);
-          else
-            matcher.Scan(buf, &candidates);
-          BlobWindow window{item.report_from, item.report_to, item.line_base, item.byte_base};
-          BuildFindings(*db_, buf, candidates, item.prov, options_, &st->findings,
-                        &st->summary.suppressed, window);
-          for (const input::Provenance& p : item.also_at)
-            BuildFindings(*db_, buf, candidates, p, options_, &st->findings,
-                          &st->summary.suppressed, window);
-          // A stream's chunks count as one input, and overlap bytes are counted once.
-          if (item.chunk_index == 0) ++st->summary.files_scanned;
-          st->summary.bytes_scanned +=
-              std::min(buf.size(), item.report_to) - std::min(buf.size(), item.report_from);
+          process(item);
         } catch (const std::exception& e) {
           ++st->summary.skipped_unreadable;
           Warn("{}: skipped after an internal error: {}", PrintablePath(item.prov.path), e.what());
@@ -305,6 +470,11 @@ ScanResult Scanner::Run(input::Source& source) {
     result.summary.skipped_unreadable += s.skipped_unreadable;
     result.summary.skipped_other += s.skipped_other;
     result.summary.suppressed += s.suppressed;
+    result.summary.archives += s.archives;
+    result.summary.archive_members += s.archive_members;
+    result.summary.archives_incomplete += s.archives_incomplete;
+    result.summary.skipped_encrypted += s.skipped_encrypted;
+    result.summary.duplicate_members += s.duplicate_members;
     for (auto& f : ws.findings) result.findings.push_back(std::move(f));
     if (!ws.stats.empty()) {
       result.rule_stats.resize(ws.stats.size());
@@ -319,6 +489,7 @@ ScanResult Scanner::Run(input::Source& source) {
       }
     }
   }
+  AnnotateImages(images, &result.findings);
   findings::SortFindings(&result.findings);
   for (const auto& f : result.findings)
     if (f.dropped_by.empty()) ++result.summary.findings;

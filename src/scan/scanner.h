@@ -9,6 +9,12 @@
 //
 // Skipped inputs are counted by reason; unreadable ones, FIFOs/devices and files over the size
 // limit are also named in a warning. Binary files are counted only (they are common and expected).
+//
+// Archives, container images and notebooks (`archives`, input/archive.h): the worker that reads
+// one expands it, and hands its members to idle workers as in-memory items (at most a few tens of
+// MiB in flight; past that, or with one thread, it scans them itself), so decompression and
+// matching overlap. Identical member content is matched once (scan/containers.h). Findings inside
+// image tarballs get their image, layer and in-final-image fields once all inputs are read.
 #pragma once
 
 #include <memory>
@@ -16,6 +22,7 @@
 
 #include "findings/finding.h"
 #include "findings/ignore_file.h"
+#include "input/archive.h"
 #include "input/source.h"
 #include "match/matcher.h"
 #include "match/rules_database.h"
@@ -30,8 +37,11 @@ struct ScanOptions {
   bool explain = false;  // keep dropped candidates (findings with dropped_by set)
   redact::MaskPolicy mask;
   const findings::IgnoreList* ignore = nullptr;
-  bool use_simple_matcher = false;  // the RE2-only reference path (tests, --engine=re2)
-  bool rule_stats = false;          // collect per-rule cost counters (--rule-stats)
+  bool use_simple_matcher = false;      // the RE2-only reference path (tests, --engine=re2)
+  bool rule_stats = false;              // collect per-rule cost counters (--rule-stats)
+  bool archives = true;                 // --archives=on: open archives, images and notebooks
+  input::ArchiveLimits archive_limits;  // max_member_size and scan_binary are taken from `read`
+  bool dedup_members = true;            // match identical archive member content once
   // Also keep findings dropped because of where they are (allowlisted path or commit, inline
   // allow, ignore file), with dropped_by set; content-level drops (entropy, placeholder) are not
   // kept. `leakguard git` needs them to decide which commit introduced a secret before

@@ -165,6 +165,26 @@ TEST_F(GitE2E, ASecretKeptAcrossEditsIsReportedOnceAtTheCommitThatIntroducedIt) 
   EXPECT_EQ(Git("--range " + c1 + ".." + c3).code, 0);
 }
 
+TEST_F(GitE2E, ArchivesCommittedToHistoryAreOpened) {
+  // A zip committed and deleted again: its member is scanned, with the commit and the chain.
+  Sh("cd " + Quote(dir()) +
+     " && python3 -c \"import zipfile,sys; z=zipfile.ZipFile('bundle.zip','w'); "
+     "z.writestr('conf/app.env', 'x=1\\nTOKEN=' + sys.argv[1] + '\\n'); z.close()\" " +
+     Quote(Pat()));
+  const std::string added = repo.Commit("add bundle");
+  fs::remove(repo.dir() / "bundle.zip");
+  repo.Commit("remove bundle");
+
+  Outcome r = Git();
+  ASSERT_EQ(r.code, 1) << r.err;
+  ASSERT_EQ(r.findings().size(), 1u) << r.out;
+  const json& f = r.findings()[0];
+  EXPECT_EQ(f["file"], "bundle.zip!conf/app.env");
+  EXPECT_EQ(f["line"], 2);
+  EXPECT_EQ(f["commit"], added);
+  EXPECT_EQ(f["archive_chain"], json::array({"bundle.zip", "conf/app.env"}));
+}
+
 TEST_F(GitE2E, RangesSinceBranchAndMaxCommits) {
   repo.Write("a.txt", "nothing\n");
   const std::string c1 = repo.Commit("1");
