@@ -22,6 +22,7 @@
 
 #include "base/check.h"
 #include "match/entropy.h"
+#include "match/hs_runtime.h"
 #include "match/placeholder.h"
 
 namespace leakguard::match {
@@ -188,9 +189,10 @@ void Matcher::Scan(ByteView blob, std::vector<Candidate>* out) {
   std::fill(keyword_state_.begin(), keyword_state_.end(), 0);
   lower_valid_ = false;
   LG_CHECK(blob.size() <= UINT32_MAX);
-  hs_scan(static_cast<hs_database_t*>(db_->hs_database()), blob.data(),
-          static_cast<unsigned>(blob.size()), 0, static_cast<hs_scratch_t*>(scratch_), &OnMatch,
-          this);
+  // hs_scan, or the narrower runtime that replaces its defective AVX-512 one (hs_runtime.h).
+  GetHsRuntime().scan(static_cast<hs_database_t*>(db_->hs_database()), blob.data(),
+                      static_cast<unsigned>(blob.size()), 0, static_cast<hs_scratch_t*>(scratch_),
+                      &OnMatch, this);
 
   const auto& rules = db_->rules();
   std::sort(hits_.begin(), hits_.end(), [](const Hit& a, const Hit& b) {

@@ -444,6 +444,27 @@ TEST(RegexInfo, PrefixPatternOfEveryBuiltInRuleAcceptsEveryPrefixOfItsExamples) 
   EXPECT_GE(checked, 8u);
 }
 
+TEST(Matcher, VectorscanFastPathFindsATokenAfterAnyRunOfFiller) {
+  // Regression: Vectorscan 5.4.9's AVX-512 runtime missed the token after 63+ filler bytes when
+  // both rules were in one database (hs_runtime.h); the fast path must find what RE2 finds.
+  auto db = Build(R"toml(
+[[rules]]
+id = "tok"
+regex = '''\b(tok_[a-z0-9]{12})\b'''
+keywords = ["tok_"]
+[[rules]]
+id = "generic-value"
+regex = '''(?i)(?:token|secret)\s{0,4}=\s{0,4}"([^"]{8,64})"'''
+keywords = ["token", "secret"]
+)toml");
+  for (size_t n = 0; n < 1200; n += (n < 300 ? 1 : 37)) {
+    const std::string text = std::string(n, 'q') + "\ntok_a1b2c3d4e5f6\n";
+    auto fast = ScanText(*db, text), simple = ScanText(*db, text, true);
+    ASSERT_EQ(simple.size(), 1u) << n;
+    ASSERT_EQ(fast, simple) << "after " << n << " filler bytes";
+  }
+}
+
 TEST(Matcher, LineBoundedRulesMatchAtLineEdges) {
   auto db = Build(R"toml(
 [[rules]]

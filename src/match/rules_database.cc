@@ -29,6 +29,7 @@
 
 #include "base/hash.h"
 #include "base/log.h"
+#include "match/hs_runtime.h"
 #include "match/regex_info.h"
 #include "rules/loader.h"
 
@@ -139,8 +140,7 @@ bool MakeDirs(const std::string& dir) {
 }
 
 std::string CacheKey(const std::vector<rules::Rule>& rs, const std::vector<std::string>& keywords) {
-  hs_platform_info_t plat{};
-  hs_populate_platform(&plat);
+  const hs_platform_info_t& plat = GetHsRuntime().platform;
   std::string material =
       fmt::format("leakguard-hs-cache-v2\n{}\n{}:{}\n", hs_version(), plat.tune, plat.cpu_features);
   for (const auto& r : rs) {
@@ -271,7 +271,7 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
     hs_compile_error_t* err = nullptr;
     hs_error_t rc =
         hs_compile_multi(cps.data(), flags.data(), ids.data(), static_cast<unsigned>(cps.size()),
-                         HS_MODE_BLOCK, nullptr, &hs, &err);
+                         HS_MODE_BLOCK, &GetHsRuntime().platform, &hs, &err);
     if (rc == HS_SUCCESS) {
       db->hs_db_ = hs;
       if (!cache_file.empty() && MakeDirs(cache_dir)) {
@@ -308,6 +308,15 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
       cr.mode = r.keywords.empty() ? PrefilterMode::kAlways : PrefilterMode::kKeywords;
       Debug("rule '{}': vectorscan: {}", r.id, message);
     }
+  }
+  if (const HsRuntime& rt = GetHsRuntime(); db->hs_db_ && rt.defect_found) {
+    if (rt.scan == &hs_scan && warnings)
+      warnings->push_back(
+          "Vectorscan's scanner failed leakguard's self-test on this CPU (it misses matches) and "
+          "no other runtime is available: use --engine=re2 for exact results");
+    else
+      Debug("Vectorscan's AVX-512 scanner failed the self-test on this CPU; scanning with {}",
+            rt.name);
   }
   // Said after compiling or loading from the cache alike, so the user always hears of it.
   for (size_t i = 0; i < rs.size() && warnings && !options.disable_vectorscan; ++i) {
