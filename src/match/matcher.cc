@@ -150,6 +150,7 @@ Matcher::~Matcher() {
 int Matcher::OnMatch(unsigned id, unsigned long long /*from*/, unsigned long long to,
                      unsigned /*flags*/, void* ctx) {
   auto* self = static_cast<Matcher*>(ctx);
+  if (to <= self->min_end_) return 0;
   if (++self->hit_counts_[id] <= kMaxHitsPerRule) self->hits_.push_back({id, to});
   return 0;
 }
@@ -178,8 +179,9 @@ bool Matcher::KeywordsPresent(const CompiledRule& cr, ByteView blob, std::string
   return false;
 }
 
-void Matcher::Scan(ByteView blob, std::vector<Candidate>* out) {
+void Matcher::Scan(ByteView blob, std::vector<Candidate>* out, size_t min_end) {
   out->clear();
+  min_end_ = min_end;
   if (!scratch_) {  // nothing in Vectorscan: the reference path is the only path
     ScanSimple(blob, out);
     return;
