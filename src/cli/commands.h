@@ -15,5 +15,6 @@ inline constexpr int kExitError = 2;
 // Each Register* adds a subcommand and returns the function that runs it after parsing.
 std::function<int()> RegisterScan(CLI::App& app);
 std::function<int()> RegisterRules(CLI::App& app);
+std::function<int()> RegisterRedact(CLI::App& app);
 
 }  // namespace leakguard::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
 
   add(RegisterScan(app));
   add(RegisterRules(app));
+  add(RegisterRedact(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
