@@ -27,7 +27,9 @@
 // Thread-safety: like a std::string — const methods may be called concurrently.
 #pragma once
 
-#include <fmt/core.h>
+// fmt/format.h, not just core.h: with fmt 9 the string_view formatter the Secret formatter
+// builds on is defined there.
+#include <fmt/format.h>
 
 #include <cstddef>
 #include <expected>

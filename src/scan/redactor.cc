@@ -88,8 +88,8 @@ Redactor::Redactor(std::shared_ptr<const match::RulesDatabase> db, RedactOptions
 Redactor::~Redactor() = default;
 
 std::string Redactor::RedactAll(std::string_view text, std::string_view path, RedactStats* stats,
-                                std::vector<RedactedSpan>* spans) const {
-  RedactStream stream(*this, std::string(path));
+                                std::vector<RedactedSpan>* spans, match::Matcher* matcher) const {
+  RedactStream stream(*this, std::string(path), matcher);
   stream.CollectSpans(spans);
   std::string out;
   out.reserve(text.size() + text.size() / 16);
@@ -107,10 +107,15 @@ std::string Redactor::RedactAll(std::string_view text, std::string_view path, Re
 }
 
 RedactStream::RedactStream(const Redactor& redactor, std::string path)
-    : redactor_(redactor),
-      options_(redactor.options()),
-      matcher_(redactor.db_ptr()),
-      path_(std::move(path)) {
+    : RedactStream(redactor, std::move(path), nullptr) {}
+
+RedactStream::RedactStream(const Redactor& redactor, std::string path, match::Matcher* matcher)
+    : redactor_(redactor), options_(redactor.options()), matcher_(matcher), path_(std::move(path)) {
+  if (!matcher_) {
+    own_matcher_ = std::make_unique<match::Matcher>(redactor.db_ptr());
+    matcher_ = own_matcher_.get();
+  }
+  LG_CHECK(&matcher_->db() == &redactor.db());
   while (path_.starts_with("./")) path_.erase(0, 2);
 }
 
@@ -169,7 +174,7 @@ void RedactStream::Process(bool eof, std::string* out) {
   }
 
   // Matches that end in written text were decided when it was written: not confirmed again.
-  matcher_.Scan(ByteView(buf_), &candidates_, em);
+  matcher_->Scan(ByteView(buf_), &candidates_, em);
 
   if (!eof) {
     for (const Redactor::Hold& h : redactor_.holds()) {

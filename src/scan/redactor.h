@@ -99,8 +99,11 @@ class Redactor {
 
   // The whole of `text` at once (the reference path the stream is tested against). `path` is
   // the input's path for rules and allowlists with path criteria ("-" for standard input).
+  // `matcher`, when given, is used instead of a new one (callers that redact many small texts
+  // keep a pool: a Matcher allocates Vectorscan scratch space). It must be over db().
   std::string RedactAll(std::string_view text, std::string_view path, RedactStats* stats = nullptr,
-                        std::vector<RedactedSpan>* spans = nullptr) const;
+                        std::vector<RedactedSpan>* spans = nullptr,
+                        match::Matcher* matcher = nullptr) const;
 
  private:
   std::shared_ptr<const match::RulesDatabase> db_;
@@ -112,6 +115,8 @@ class RedactStream {
  public:
   // `path`: the input's path for rules and allowlists with path criteria ("-" for stdin).
   RedactStream(const Redactor& redactor, std::string path);
+  // The same, scanning with `matcher` (over redactor.db(), used by one stream at a time).
+  RedactStream(const Redactor& redactor, std::string path, match::Matcher* matcher);
   RedactStream(const RedactStream&) = delete;
   RedactStream& operator=(const RedactStream&) = delete;
 
@@ -143,7 +148,8 @@ class RedactStream {
 
   const Redactor& redactor_;
   const RedactOptions& options_;
-  match::Matcher matcher_;
+  std::unique_ptr<match::Matcher> own_matcher_;
+  match::Matcher* matcher_;
   std::string path_;
   std::string buf_;               // stream bytes [base_, base_ + buf_.size())
   uint64_t base_ = 0;             // stream offset of buf_[0]
