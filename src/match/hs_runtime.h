@@ -7,7 +7,9 @@
 // self-test: a two-pattern database known to trigger the defect, scanned after runs of 0..255
 // filler bytes. If `hs_scan` misses a match and the library exports the AVX2 (or SSE4.2) entry
 // point of its fat runtime, that entry point scans instead, over databases compiled without
-// AVX-512 features, after passing the same self-test. The choice is made once per process.
+// AVX-512 features, after passing the same self-test. The choice is made once per process, and
+// cached (keyed by the Vectorscan version and the CPU's platform) since the self-test compiles
+// two small databases, which would otherwise add ~60 ms to every start.
 //
 // Internal to the match module: hs_* types do not leave it.
 #pragma once
@@ -28,6 +30,15 @@ struct HsRuntime {
   bool defect_found = false;      // hs_scan failed the self-test
 };
 
+// The runtime for this process: DetectHsRuntime(), once.
 const HsRuntime& GetHsRuntime();
+// Reads the cached verdict, or runs the self-test (and caches its verdict). For tests.
+HsRuntime DetectHsRuntime();
+
+// Where compiled databases (and the self-test's verdict) are cached: LEAKGUARD_CACHE_DIR, else
+// $XDG_CACHE_HOME/leakguard, else ~/.cache/leakguard; empty when LEAKGUARD_NO_CACHE is set.
+std::string CacheDir();
+// mkdir -p with mode 0700.
+bool MakeDirs(const std::string& dir);
 
 }  // namespace leakguard::match

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "match/entropy.h"
+#include "match/hs_runtime.h"
 #include "match/placeholder.h"
 #include "match/regex_info.h"
 #include "rules/loader.h"
@@ -442,6 +443,36 @@ TEST(RegexInfo, PrefixPatternOfEveryBuiltInRuleAcceptsEveryPrefixOfItsExamples) 
     }
   }
   EXPECT_GE(checked, 8u);
+}
+
+TEST(HsRuntime, VerdictIsCachedAndAnUnreadableEntryIsTestedAgain) {
+  const std::string dir = ::testing::TempDir() + "lg_hs_runtime_cache";
+  std::filesystem::remove_all(dir);
+  const char* old = std::getenv("LEAKGUARD_CACHE_DIR");
+  const std::string saved = old ? old : "";
+  ::setenv("LEAKGUARD_CACHE_DIR", dir.c_str(), 1);
+  const HsRuntime first = DetectHsRuntime();  // runs the self-test
+  std::vector<std::filesystem::path> verdicts;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().filename().string().starts_with("hs-runtime-")) verdicts.push_back(e.path());
+  ASSERT_EQ(verdicts.size(), 1u);
+  std::string cached;
+  std::getline(std::ifstream(verdicts[0]) >> std::ws, cached);
+  EXPECT_EQ(cached, first.name);
+  const HsRuntime second = DetectHsRuntime();  // from the cache
+  EXPECT_EQ(second.name, first.name);
+  EXPECT_EQ(second.scan, first.scan);
+  EXPECT_EQ(second.platform.cpu_features, first.platform.cpu_features);
+  std::ofstream(verdicts[0], std::ios::trunc) << "no_such_entry_point";
+  const HsRuntime third = DetectHsRuntime();  // tested again, and the entry rewritten
+  EXPECT_EQ(third.name, first.name);
+  std::getline(std::ifstream(verdicts[0]) >> std::ws, cached);
+  EXPECT_EQ(cached, first.name);
+  if (saved.empty())
+    ::unsetenv("LEAKGUARD_CACHE_DIR");
+  else
+    ::setenv("LEAKGUARD_CACHE_DIR", saved.c_str(), 1);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Matcher, VectorscanFastPathFindsATokenAfterAnyRunOfFiller) {

@@ -119,26 +119,6 @@ size_t MaxWidth(const std::string& pattern, unsigned flags) {
 // Files are written to a temporary name and renamed, so a crash never leaves a torn entry; any
 // entry that fails to load is ignored and rebuilt.
 
-std::string CacheDir() {
-  if (const char* off = std::getenv("LEAKGUARD_NO_CACHE"); off && *off) return "";
-  if (const char* d = std::getenv("LEAKGUARD_CACHE_DIR"); d && *d) return d;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/leakguard";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/leakguard";
-  return "";
-}
-
-bool MakeDirs(const std::string& dir) {
-  std::string cur;
-  size_t pos = 0;
-  while (pos != std::string::npos) {
-    pos = dir.find('/', pos + 1);
-    cur = dir.substr(0, pos);
-    if (cur.empty()) continue;
-    if (::mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) return false;
-  }
-  return true;
-}
-
 std::string CacheKey(const std::vector<rules::Rule>& rs, const std::vector<std::string>& keywords) {
   const hs_platform_info_t& plat = GetHsRuntime().platform;
   std::string material =
