@@ -1,6 +1,7 @@
 // Unit tests for the installed C++ API (include/leakguard/): Scanner (built-in and custom rules,
 // findings with Secret values, errors), Scanner::Redact and leakguard::Redact, and use from many
-// threads at once. Only the public headers are included, as a consumer would.
+// threads at once. Apart from one test hook (api/scanner_internal.h), only the public headers are
+// included, as a consumer would.
 //
 // Secrets are assembled at run time from pieces.
 #include <fmt/format.h>
@@ -11,8 +12,10 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 
+#include "api/scanner_internal.h"
 #include "leakguard/redact.h"
 #include "leakguard/scanner.h"
 #include "leakguard/secret.h"
@@ -196,6 +199,34 @@ TEST(Redact, MultiLineKeyKeepsTheLineCount) {
   for (int i = 0; i < 10; ++i) want += "[REDACTED:rsa-private-key]\n";
   want += "b\n";
   EXPECT_EQ(out, want);
+}
+
+TEST(Scanner, BigBuffersScannedInWindowsFindExactlyWhatOneScanFinds) {
+  // Buffers over 4 GiB are scanned in windows; the same code with small windows must give
+  // exactly the findings of one whole scan, locations and fingerprints included.
+  std::string text;
+  for (int i = 0; i < 400; ++i) {
+    text += "2024-05-01 INFO caf\xc3\xa9 request " + std::to_string(i) + " ok\r\n";
+    if (i % 3 == 0) text += "  token: " + GithubPat() + " (" + std::to_string(i) + ")\n";
+    if (i % 7 == 0) text += "aws=" + std::string("AK") + "IAQZ7XW3LKP4RTY2NV\n";
+  }
+  const auto whole = BuiltIn().Scan(text, "big.log");
+  ASSERT_GT(whole.size(), 150u);
+  for (size_t window : {size_t{1000}, size_t{4096}, size_t{30000}}) {
+    api_internal::SetScanWindowForTesting(window, 256);
+    const auto windowed = BuiltIn().Scan(text, "big.log");
+    api_internal::SetScanWindowForTesting(0, 0);
+    ASSERT_EQ(windowed.size(), whole.size()) << window;
+    for (size_t i = 0; i < whole.size(); ++i) {
+      const Finding &a = whole[i], &b = windowed[i];
+      EXPECT_EQ(std::tie(a.rule_id, a.line, a.column, a.end_line, a.end_column, a.offset,
+                         a.end_offset, a.fingerprint),
+                std::tie(b.rule_id, b.line, b.column, b.end_line, b.end_column, b.offset,
+                         b.end_offset, b.fingerprint))
+          << "window " << window << ", finding " << i;
+      EXPECT_TRUE(a.secret == b.secret);
+    }
+  }
 }
 
 TEST(Scanner, ManyThreadsAtOnce) {

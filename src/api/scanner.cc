@@ -5,9 +5,12 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <utility>
 
+#include "api/scanner_internal.h"
 #include "findings/finding.h"
 #include "leakguard/redact.h"
 #include "match/matcher.h"
@@ -132,12 +135,16 @@ std::expected<Scanner, Error> Scanner::FromConfigText(std::string_view toml,
   return Scanner(std::move(*impl));
 }
 
+namespace api_internal {
+std::atomic<size_t> g_window{size_t{1} << 30};
+std::atomic<size_t> g_overlap{size_t{64} << 10};
+void SetScanWindowForTesting(size_t window, size_t overlap) {
+  g_window = window ? window : size_t{1} << 30;
+  g_overlap = window ? overlap : size_t{64} << 10;
+}
+}  // namespace api_internal
+
 std::vector<Finding> Scanner::Scan(std::string_view data, std::string_view path) const {
-  std::vector<match::Candidate> candidates;
-  {
-    Impl::Lease m(*impl_);
-    m.get()->Scan(data, &candidates);
-  }
   input::Provenance prov;
   prov.path = std::string(path);
   prov.rel_path = std::string(path);
@@ -146,7 +153,32 @@ std::vector<Finding> Scanner::Scan(std::string_view data, std::string_view path)
   options.mask.enabled = false;  // the secrets go into Secret objects below, not into text
   std::vector<findings::Finding> found;
   uint64_t suppressed = 0;
-  scan::BuildFindings(*impl_->db, data, candidates, prov, options, &found, &suppressed);
+  std::vector<match::Candidate> candidates;
+  Impl::Lease m(*impl_);
+  // Vectorscan scans blocks below 4 GiB: a larger buffer is scanned in windows of 1 GiB, each
+  // with 64 KiB of context on both sides and starting at a line where possible, reporting only
+  // the matches that start in its own part (a match shorter than the overlap is seen whole).
+  const size_t window = api_internal::g_window, overlap = api_internal::g_overlap;
+  uint64_t line_base = 0;
+  size_t counted_to = 0;  // newlines counted in data[0, counted_to)
+  for (size_t from = 0; from < data.size() || from == 0; from += window) {
+    const size_t to = std::min(data.size(), from + window);
+    size_t start = from > overlap ? from - overlap : 0;
+    if (start > 0) {  // begin at a line start within the overlap, for exact columns
+      const size_t nl = data.rfind('\n', from - 1);
+      if (nl != std::string_view::npos && nl + 1 >= start) start = nl + 1 > from ? from : nl + 1;
+    }
+    const size_t end = std::min(data.size(), to + overlap);
+    line_base +=
+        static_cast<uint64_t>(std::count(data.begin() + static_cast<std::ptrdiff_t>(counted_to),
+                                         data.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
+    counted_to = start;
+    const std::string_view blob = data.substr(start, end - start);
+    m.get()->Scan(blob, &candidates);
+    scan::BlobWindow w{from - start, to - start, line_base, start};
+    scan::BuildFindings(*impl_->db, blob, candidates, prov, options, &found, &suppressed, w);
+    if (to >= data.size()) break;
+  }
   findings::SortFindings(&found);
 
   std::vector<Finding> out;
