@@ -421,17 +421,23 @@ TEST(Redactor, AnUnfinishedKeyHoldsAtMostMaxHoldBytesThenGoesOut) {
   EXPECT_LE(s.pending(), o.max_hold + body.size());
 }
 
+// A string literal's bytes, embedded NULs included.
+template <size_t N>
+std::string Bytes(const char (&literal)[N]) {
+  return std::string(literal, N - 1);
+}
+
 // ---- Byte-for-byte elsewhere
 // ----------------------------------------------------------------------
 
 TEST(Redactor, CrlfInvalidUtf8AndNulBytesArePreserved) {
   Redactor r(BuiltIn(), {});
   const std::string pat = GithubPat();
-  const std::string text = std::string("\xff\xfe head \x80\xc3\x28 \0 x\r\n", 22) + "tok=" + pat +
-                           "\r\n" + std::string("\xe2\x82 \0\0\r\r\n", 9) + "a\xc3\xa9" + pat +
-                           "\xff\r\n\r\n" + "no newline at end \xf0\x9f";
-  const std::string want = std::string("\xff\xfe head \x80\xc3\x28 \0 x\r\n", 22) +
-                           "tok=[REDACTED:github-pat]\r\n" + std::string("\xe2\x82 \0\0\r\r\n", 9) +
+  const std::string text = Bytes("\xff\xfe head \x80\xc3\x28 \0 x\r\n") + "tok=" + pat + "\r\n" +
+                           Bytes("\xe2\x82 \0\0\r\r\n") + "a\xc3\xa9" + pat + "\xff\r\n\r\n" +
+                           "no newline at end \xf0\x9f";
+  const std::string want = Bytes("\xff\xfe head \x80\xc3\x28 \0 x\r\n") +
+                           "tok=[REDACTED:github-pat]\r\n" + Bytes("\xe2\x82 \0\0\r\r\n") +
                            "a\xc3\xa9[REDACTED:github-pat]\xff\r\n\r\n" +
                            "no newline at end \xf0\x9f";
   EXPECT_EQ(r.RedactAll(text, "-"), want);
