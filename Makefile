@@ -1,8 +1,8 @@
 # Quick start:  make scan   (install what is missing, build, scan this directory)
 #               make test   (install what is missing, build, run every test)
 # Other targets: build, asan-test (AddressSanitizer + UBSan build and tests), bench, macro-bench,
-# git-bench, merge-rules, format, clean. Variables: BUILD (build dir), JOBS, CMAKE_FLAGS, DIR
-# (what `scan` scans).
+# git-bench, redact-bench, merge-rules, format, clean. Variables: BUILD (build dir), JOBS,
+# CMAKE_FLAGS, DIR (what `scan` scans).
 
 BUILD ?= build
 JOBS ?= $(shell nproc)
@@ -10,7 +10,8 @@ CMAKE_FLAGS ?=
 DIR ?= .
 BUILD_TYPE ?= RelWithDebInfo
 
-.PHONY: deps build scan test asan-test bench macro-bench git-bench merge-rules format clean
+.PHONY: deps build scan test asan-test bench macro-bench git-bench redact-bench merge-rules format
+.PHONY: clean
 
 deps:
 	@scripts/install-deps.sh
@@ -36,6 +37,7 @@ bench: deps
 	cmake -S . -B $(BUILD)-release -DCMAKE_BUILD_TYPE=Release -DLEAKGUARD_BUILD_TESTS=OFF
 	cmake --build $(BUILD)-release -j$(JOBS)
 	./$(BUILD)-release/bench/match_bench
+	./$(BUILD)-release/bench/redact_bench
 
 macro-bench: deps
 	cmake -S . -B $(BUILD)-release -DCMAKE_BUILD_TYPE=Release -DLEAKGUARD_BUILD_TESTS=OFF
@@ -46,6 +48,11 @@ git-bench: deps
 	cmake -S . -B $(BUILD)-release -DCMAKE_BUILD_TYPE=Release -DLEAKGUARD_BUILD_TESTS=OFF
 	cmake --build $(BUILD)-release -j$(JOBS)
 	bench/git.sh --bin ./$(BUILD)-release/leakguard
+
+redact-bench: deps
+	cmake -S . -B $(BUILD)-release -DCMAKE_BUILD_TYPE=Release -DLEAKGUARD_BUILD_TESTS=OFF
+	cmake --build $(BUILD)-release -j$(JOBS) --target leakguard redact_bench
+	bench/redact.sh --bin ./$(BUILD)-release/leakguard --bench ./$(BUILD)-release/bench/redact_bench
 
 merge-rules:
 	scripts/merge-rules.sh

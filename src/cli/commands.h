@@ -18,5 +18,6 @@ std::function<int()> RegisterRules(CLI::App& app);
 std::function<int()> RegisterGit(CLI::App& app);
 std::function<int()> RegisterHook(CLI::App& app);
 std::function<int()> RegisterAudit(CLI::App& app);
+std::function<int()> RegisterRedact(CLI::App& app);
 
 }  // namespace leakguard::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   add(RegisterHook(app));
   add(RegisterRules(app));
   add(RegisterAudit(app));
+  add(RegisterRedact(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -13,7 +13,6 @@
 // blob) does a rule stop recording hits and search the whole blob, to bound memory.
 #include "match/matcher.h"
 
-#include <dlfcn.h>
 #include <hs/hs.h>
 #include <re2/re2.h>
 
@@ -24,27 +23,13 @@
 
 #include "base/check.h"
 #include "match/entropy.h"
+#include "match/hs_runtime.h"
 #include "match/placeholder.h"
 
 namespace leakguard::match {
 namespace {
 
 constexpr size_t kUnboundedWindow = 64 * 1024;
-// Vectorscan 5.4.9 (Debian 12) dispatches hs_scan to an AVX-512 variant on CPUs that have it, and
-// that variant misses matches: with two patterns, `\b(tok_[a-z0-9]{12})\b` was not reported
-// after 2 KB of input (MatcherTest.MatchesPastTwoKilobytes). The fat runtime also exports the
-// AVX2 variant; on an AVX-512 CPU we call it instead (databases are compiled without AVX-512
-// features, see CompilePlatform in rules_database.cc, so it accepts them).
-using ScanFn = hs_error_t (*)(const hs_database_t*, const char*, unsigned, unsigned, hs_scratch_t*,
-                              match_event_handler, void*);
-ScanFn PickScanFunction() {
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") &&
-      __builtin_cpu_supports("bmi2"))
-    if (void* f = ::dlsym(RTLD_DEFAULT, "avx2_hs_scan")) return reinterpret_cast<ScanFn>(f);
-  return &hs_scan;
-}
-const ScanFn kScan = PickScanFunction();
 
 constexpr uint32_t kMaxHitsPerRule = 8192;  // bounds memory: rules x 8192 x 16 bytes
 
@@ -176,6 +161,7 @@ Matcher::~Matcher() {
 int Matcher::OnMatch(unsigned id, unsigned long long /*from*/, unsigned long long to,
                      unsigned /*flags*/, void* ctx) {
   auto* self = static_cast<Matcher*>(ctx);
+  if (to <= self->min_end_) return 0;
   if (++self->hit_counts_[id] <= kMaxHitsPerRule) self->hits_.push_back({id, to});
   return 0;
 }
@@ -204,8 +190,9 @@ bool Matcher::KeywordsPresent(const CompiledRule& cr, ByteView blob, std::string
   return false;
 }
 
-void Matcher::Scan(ByteView blob, std::vector<Candidate>* out) {
+void Matcher::Scan(ByteView blob, std::vector<Candidate>* out, size_t min_end) {
   out->clear();
+  min_end_ = min_end;
   if (!scratch_) {  // nothing in Vectorscan: the reference path is the only path
     ScanSimple(blob, out);
     return;
@@ -215,9 +202,10 @@ void Matcher::Scan(ByteView blob, std::vector<Candidate>* out) {
   std::fill(keyword_state_.begin(), keyword_state_.end(), 0);
   lower_valid_ = false;
   LG_CHECK(blob.size() <= UINT32_MAX);
-  kScan(static_cast<hs_database_t*>(db_->hs_database()), blob.data(),
-        static_cast<unsigned>(blob.size()), 0, static_cast<hs_scratch_t*>(scratch_), &OnMatch,
-        this);
+  // hs_scan, or the narrower runtime that replaces its defective AVX-512 one (hs_runtime.h).
+  GetHsRuntime().scan(static_cast<hs_database_t*>(db_->hs_database()), blob.data(),
+                      static_cast<unsigned>(blob.size()), 0, static_cast<hs_scratch_t*>(scratch_),
+                      &OnMatch, this);
 
   const auto& rules = db_->rules();
   std::sort(hits_.begin(), hits_.end(), [](const Hit& a, const Hit& b) {

@@ -83,7 +83,11 @@ class Matcher {
 
   // Replaces `*out` with the candidates in `blob`, sorted by (start, rule).
   // PERF: benchmarked in bench/match_bench.cc
-  void Scan(ByteView blob, std::vector<Candidate>* out);
+  void Scan(ByteView blob, std::vector<Candidate>* out) { Scan(blob, out, 0); }
+  // The same, but prefilter hits ending at or before `min_end` are not confirmed: the caller
+  // wants only matches that end after it (the stream redactor, which rescans bytes it has
+  // already written as look-back context). Rules without a Vectorscan pattern are unaffected.
+  void Scan(ByteView blob, std::vector<Candidate>* out, size_t min_end);
   // The reference path (RE2 over the whole blob per rule); same output as Scan.
   void ScanSimple(ByteView blob, std::vector<Candidate>* out);
 
@@ -109,6 +113,7 @@ class Matcher {
   MatcherOptions options_;
   void* scratch_ = nullptr;  // hs_scratch_t*
   std::vector<Hit> hits_;
+  size_t min_end_ = 0;  // Scan: hits ending at or before this are dropped
   std::vector<uint32_t> hit_counts_;
   std::vector<uint8_t> keyword_state_;  // per blob: 0 unknown, 1 present, 2 absent
   std::vector<uint8_t> whole_blob_;

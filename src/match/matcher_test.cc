@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "match/entropy.h"
+#include "match/hs_runtime.h"
 #include "match/placeholder.h"
 #include "match/regex_info.h"
 #include "rules/loader.h"
@@ -348,6 +349,171 @@ TEST(RegexInfo, LineBoundedAllowsNewlinesOnlyAtTheEdges) {
   EXPECT_TRUE(LineBounded(R"re(ghp_[0-9A-Za-z]{36})re"));
   EXPECT_FALSE(LineBounded(R"re((?:^|[^A-Za-z0-9])key\s*=\s*(\w{8}))re"));
   EXPECT_FALSE(LineBounded(R"re(BEGIN[\s\S]{10,}END)re"));
+}
+
+struct TailCase {
+  const char* name;
+  const char* re;
+  int group;
+  bool bounded;
+};
+
+TEST(RegexInfo, SecretTailLineBoundedLooksFromTheSecretToTheMatchEnd) {
+  const TailCase cases[] = {
+      {"single-line token", R"re(ghp_[0-9A-Za-z]{36})re", 0, true},
+      {"trailing boundary may be a newline", R"re(key=([a-z0-9]{32})(?:\s|$))re", 0, true},
+      {"multi-line prefix, one-line secret", R"re(bot[\s\S]{0,100}?([0-9a-f]{32}))re", 1, true},
+      {"multi-line assignment, secret group never empty", R"re(x\s*=\s*(\w+))re", 0, true},
+      {"newline as the last byte only", R"re((a+)\n?)re", 1, true},
+      {"nested trailing boundary",
+       R"re(\b(glpat-[0-9A-Za-z_-]{20})(?:[^0-9A-Za-z_.-]|\.(?:[^0-9A-Za-z_-]|$)|$))re", 0, true},
+      {"pem block",
+       R"re((-----BEGIN PRIVATE KEY-----\r?\n(?:[A-Za-z0-9+/=]{16,}\r?\n)+-----END PRIVATE KEY-----))re",
+       0, false},
+      {"whole match spans lines", R"re(BEGIN[\s\S]{10,}END)re", 0, false},
+      {"lines after the secret", R"re(([a-z]{8})[\s\S]{0,20}end)re", 1, false},
+      {"two newlines after the secret", R"re((a+)\n\n)re", 1, false},
+      {"dot-all flag set before the group", R"re((?s)key=(.+))re", 0, false},
+      {"dot-all scoped group", R"re(key=((?s:.+)))re", 0, false},
+      {"second alternative may hold the secret", R"re((?:(a+)|(b\nc)))re", 0, false},
+      {"named secret group", R"re(k=(?P<v>[a-z]+)\n[a-z])re", 1, false},
+      {"repeated group: another iteration follows", R"re((?:(a+)\n)+)re", 1, false},
+      {"look-ahead is not RE2: unknown", R"re((?=x)(a))re", 1, false},
+      {"stacked repetition: unknown", R"re((a**))re", 1, false},
+      {"unbalanced: unknown", R"re((a)))re", 1, false},
+  };
+  for (const auto& c : cases) EXPECT_EQ(SecretTailLineBounded(c.re, c.group), c.bounded) << c.name;
+}
+
+TEST(RegexInfo, EveryLineBoundedBuiltInRuleHasALineBoundedSecretTail) {
+  for (const auto& r : rules::DefaultRules().rules) {
+    if (r.regex.empty()) continue;
+    if (LineBounded(r.regex)) {
+      EXPECT_TRUE(SecretTailLineBounded(r.regex, r.secret_group)) << r.id;
+    }
+  }
+}
+
+// Every prefix of `match` must be a full match of the prefix pattern.
+void ExpectAllPrefixesMatch(const RE2& prefixes, std::string_view match, std::string_view what) {
+  // Every short prefix, then about 24 spread over the rest (each is a full RE2 match).
+  const size_t stride = std::max<size_t>(1, match.size() / 24);
+  for (size_t i = 0; i <= match.size(); i += (i < 48 ? 1 : stride)) {
+    ASSERT_TRUE(RE2::FullMatch(match.substr(0, i), prefixes))
+        << what << ": prefix of " << i << " bytes rejected";
+  }
+  ASSERT_TRUE(RE2::FullMatch(match, prefixes)) << what << ": the whole match rejected";
+}
+
+TEST(RegexInfo, PrefixPatternMatchesEveryPrefixAndRejectsWhatCannotStartAMatch) {
+  struct Case {
+    const char* re;
+    std::vector<std::string> yes, no;
+  };
+  const Case cases[] = {
+      {R"re(-----BEGIN X-----\r?\n(?:[A-Z]{4}\r?\n)+-----END X-----)re",
+       {"", "-", "-----BEG", "-----BEGIN X-----", "-----BEGIN X-----\r", "-----BEGIN X-----\nAB",
+        "-----BEGIN X-----\nABCD\nEFGH\n-----EN", "-----BEGIN X-----\nABCD\n-----END X-----"},
+       {"x", "-----BEGIN X----- from vault\n", "-----BEGIN X-----\nABCD\nab",
+        "-----BEGIN X-----\nABCD\n-----END X-----\n"}},
+      {R"re((?i)secret=[a-z]+)re", {"SECR", "secret=ABC", "SeCrEt="}, {"secret=1", "x"}},
+      {R"re(a{2,3}b)re", {"a", "aa", "aaa", "aab", "aaab"}, {"aaaa", "b", "ab"}},
+      {R"re(\bkey(?:=|:)\s*"(\w+)")re",
+       {"ke", "key:", "key= \n \"a", "key=\"abc\""},
+       {"key\"", "k ey"}},
+      {R"re(x\Q.*\Ey)re", {"x.", "x.*y"}, {"xay"}},
+      {R"re((?:ab|cd)*e)re", {"abab", "abc", "cde"}, {"ac", "ee"}},
+  };
+  for (const auto& c : cases) {
+    auto p = PrefixPattern(c.re);
+    ASSERT_TRUE(p.has_value()) << c.re;
+    RE2 re(*p, rules::RegexOptions());
+    ASSERT_TRUE(re.ok()) << c.re << " -> " << *p << ": " << re.error();
+    for (const auto& y : c.yes)
+      EXPECT_TRUE(RE2::FullMatch(y, re)) << c.re << " should accept " << y;
+    for (const auto& n : c.no)
+      EXPECT_FALSE(RE2::FullMatch(n, re)) << c.re << " should reject " << n;
+  }
+  EXPECT_FALSE(PrefixPattern("(?=x)a").has_value());
+}
+
+TEST(RegexInfo, PrefixPatternOfEveryBuiltInRuleAcceptsEveryPrefixOfItsExamples) {
+  size_t checked = 0;
+  for (const auto& r : rules::DefaultRules().rules) {
+    if (r.regex.empty()) continue;
+    auto p = PrefixPattern(r.regex);
+    ASSERT_TRUE(p.has_value()) << r.id << ": the parser does not know the built-in rule's syntax";
+    // The redactor uses the prefix pattern only for rules whose secret tail spans lines (the
+    // private keys); the others' can be large (counted repeats) and slow to check.
+    if (SecretTailLineBounded(r.regex, r.secret_group)) continue;
+    RE2 prefixes(*p, rules::RegexOptions());
+    ASSERT_TRUE(prefixes.ok()) << r.id << ": " << prefixes.error();
+    RE2 rule_re(r.regex, rules::RegexOptions());
+    const auto file =
+        std::filesystem::path(LEAKGUARD_SOURCE_DIR) / "rules/tests" / (r.id + ".toml");
+    toml::table t = toml::parse_file(file.string());
+    const toml::array* positives = t["positive"].as_array();
+    if (!positives) continue;
+    for (const auto& ex : *positives) {
+      std::string text = (*ex.as_table())["text"].value_or(std::string());
+      re2::StringPiece m;
+      if (!rule_re.Match(text, 0, text.size(), RE2::UNANCHORED, &m, 1)) continue;
+      ExpectAllPrefixesMatch(prefixes, std::string_view(m.data(), m.size()), r.id);
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 8u);
+}
+
+TEST(HsRuntime, VerdictIsCachedAndAnUnreadableEntryIsTestedAgain) {
+  const std::string dir = ::testing::TempDir() + "lg_hs_runtime_cache";
+  std::filesystem::remove_all(dir);
+  const char* old = std::getenv("LEAKGUARD_CACHE_DIR");
+  const std::string saved = old ? old : "";
+  ::setenv("LEAKGUARD_CACHE_DIR", dir.c_str(), 1);
+  const HsRuntime first = DetectHsRuntime();  // runs the self-test
+  std::vector<std::filesystem::path> verdicts;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().filename().string().starts_with("hs-runtime-")) verdicts.push_back(e.path());
+  ASSERT_EQ(verdicts.size(), 1u);
+  std::string cached;
+  std::getline(std::ifstream(verdicts[0]) >> std::ws, cached);
+  EXPECT_EQ(cached, first.name);
+  const HsRuntime second = DetectHsRuntime();  // from the cache
+  EXPECT_EQ(second.name, first.name);
+  EXPECT_EQ(second.scan, first.scan);
+  EXPECT_EQ(second.platform.cpu_features, first.platform.cpu_features);
+  std::ofstream(verdicts[0], std::ios::trunc) << "no_such_entry_point";
+  const HsRuntime third = DetectHsRuntime();  // tested again, and the entry rewritten
+  EXPECT_EQ(third.name, first.name);
+  std::getline(std::ifstream(verdicts[0]) >> std::ws, cached);
+  EXPECT_EQ(cached, first.name);
+  if (saved.empty())
+    ::unsetenv("LEAKGUARD_CACHE_DIR");
+  else
+    ::setenv("LEAKGUARD_CACHE_DIR", saved.c_str(), 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Matcher, VectorscanFastPathFindsATokenAfterAnyRunOfFiller) {
+  // Regression: Vectorscan 5.4.9's AVX-512 runtime missed the token after 63+ filler bytes when
+  // both rules were in one database (hs_runtime.h); the fast path must find what RE2 finds.
+  auto db = Build(R"toml(
+[[rules]]
+id = "tok"
+regex = '''\b(tok_[a-z0-9]{12})\b'''
+keywords = ["tok_"]
+[[rules]]
+id = "generic-value"
+regex = '''(?i)(?:token|secret)\s{0,4}=\s{0,4}"([^"]{8,64})"'''
+keywords = ["token", "secret"]
+)toml");
+  for (size_t n = 0; n < 1200; n += (n < 300 ? 1 : 37)) {
+    const std::string text = std::string(n, 'q') + "\ntok_a1b2c3d4e5f6\n";
+    auto fast = ScanText(*db, text), simple = ScanText(*db, text, true);
+    ASSERT_EQ(simple.size(), 1u) << n;
+    ASSERT_EQ(fast, simple) << "after " << n << " filler bytes";
+  }
 }
 
 TEST(Matcher, LineBoundedRulesMatchAtLineEdges) {

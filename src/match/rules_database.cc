@@ -29,6 +29,7 @@
 
 #include "base/hash.h"
 #include "base/log.h"
+#include "match/hs_runtime.h"
 #include "match/regex_info.h"
 #include "rules/loader.h"
 
@@ -118,39 +119,8 @@ size_t MaxWidth(const std::string& pattern, unsigned flags) {
 // Files are written to a temporary name and renamed, so a crash never leaves a torn entry; any
 // entry that fails to load is ignored and rebuilt.
 
-std::string CacheDir() {
-  if (const char* off = std::getenv("LEAKGUARD_NO_CACHE"); off && *off) return "";
-  if (const char* d = std::getenv("LEAKGUARD_CACHE_DIR"); d && *d) return d;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/leakguard";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/leakguard";
-  return "";
-}
-
-bool MakeDirs(const std::string& dir) {
-  std::string cur;
-  size_t pos = 0;
-  while (pos != std::string::npos) {
-    pos = dir.find('/', pos + 1);
-    cur = dir.substr(0, pos);
-    if (cur.empty()) continue;
-    if (::mkdir(cur.c_str(), 0700) != 0 && errno != EEXIST) return false;
-  }
-  return true;
-}
-
-// The platform databases are compiled for: this CPU without AVX-512, because Vectorscan 5.4.9's
-// AVX-512 scan code misses matches and the matcher scans with the AVX2 variant on such CPUs (see
-// PickScanFunction in matcher.cc), which refuses databases that need AVX-512.
-hs_platform_info_t CompilePlatform() {
-  hs_platform_info_t plat{};
-  hs_populate_platform(&plat);
-  plat.cpu_features &=
-      ~static_cast<unsigned long long>(HS_CPU_FEATURES_AVX512 | HS_CPU_FEATURES_AVX512VBMI);
-  return plat;
-}
-
 std::string CacheKey(const std::vector<rules::Rule>& rs, const std::vector<std::string>& keywords) {
-  const hs_platform_info_t plat = CompilePlatform();
+  const hs_platform_info_t& plat = GetHsRuntime().platform;
   std::string material =
       fmt::format("leakguard-hs-cache-v2\n{}\n{}:{}\n", hs_version(), plat.tune, plat.cpu_features);
   for (const auto& r : rs) {
@@ -279,10 +249,9 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
     for (auto& p : patterns) cps.push_back(p.c_str());
     hs_database_t* hs = nullptr;
     hs_compile_error_t* err = nullptr;
-    const hs_platform_info_t plat = CompilePlatform();
     hs_error_t rc =
         hs_compile_multi(cps.data(), flags.data(), ids.data(), static_cast<unsigned>(cps.size()),
-                         HS_MODE_BLOCK, &plat, &hs, &err);
+                         HS_MODE_BLOCK, &GetHsRuntime().platform, &hs, &err);
     if (rc == HS_SUCCESS) {
       db->hs_db_ = hs;
       if (!cache_file.empty() && MakeDirs(cache_dir)) {
@@ -319,6 +288,15 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
       cr.mode = r.keywords.empty() ? PrefilterMode::kAlways : PrefilterMode::kKeywords;
       Debug("rule '{}': vectorscan: {}", r.id, message);
     }
+  }
+  if (const HsRuntime& rt = GetHsRuntime(); db->hs_db_ && rt.defect_found) {
+    if (rt.scan == &hs_scan && warnings)
+      warnings->push_back(
+          "Vectorscan's scanner failed leakguard's self-test on this CPU (it misses matches) and "
+          "no other runtime is available: use --engine=re2 for exact results");
+    else
+      Debug("Vectorscan's AVX-512 scanner failed the self-test on this CPU; scanning with {}",
+            rt.name);
   }
   // Said after compiling or loading from the cache alike, so the user always hears of it.
   for (size_t i = 0; i < rs.size() && warnings && !options.disable_vectorscan; ++i) {
