@@ -78,7 +78,8 @@ t_cat=$(best sh -c "git -C '$repo' cat-file --batch-all-objects --batch >/dev/nu
 t_log=$(best sh -c "git -C '$repo' log -p --all >/dev/null")
 t_lg=$(best "$bin" git "$repo" -q -f json -o /dev/null)
 t_lg1=$(best "$bin" git "$repo" -q -j1 -f json -o /dev/null)
-rss=$( ( /usr/bin/time -f '%M' "$bin" git "$repo" -q -f json -o /dev/null ) 2>&1 >/dev/null | tail -1)
+rss=$( ( /usr/bin/time -f '%M' "$bin" git "$repo" -q -f json -o /dev/null || true ) 2>&1 >/dev/null |
+  tail -1)
 found=$( ("$bin" git "$repo" -q -f json 2>/dev/null || true) |
   python3 -c 'import json,sys; print(len(json.load(sys.stdin)["findings"]))')
 
