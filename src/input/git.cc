@@ -947,7 +947,7 @@ std::unique_ptr<ItemReader> GitHistorySource::NewReader() {
 bool GitHistorySource::SecretInParents(std::string_view hex, const std::string& path,
                                        std::string_view secret) const {
   git_oid id;
-  if (secret.empty() || !ParseHex(hex, &id)) return false;
+  if (!ParseHex(hex, &id)) return false;
   git_commit* raw = nullptr;
   if (git_commit_lookup(&raw, s_->r(), &id) != 0) return false;
   CommitPtr c(raw);
@@ -962,6 +962,7 @@ bool GitHistorySource::SecretInParents(std::string_view hex, const std::string& 
     if (git_tree_entry_bypath(&entry, tree.get(), path.c_str()) != 0) continue;
     std::unique_ptr<git_tree_entry, void (*)(git_tree_entry*)> holder(entry, git_tree_entry_free);
     if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) continue;
+    if (secret.empty()) return true;  // a finding on the path itself: the path was there
     git_blob* braw = nullptr;
     if (git_blob_lookup(&braw, s_->r(), git_tree_entry_id(entry)) != 0) continue;
     std::unique_ptr<git_blob, void (*)(git_blob*)> blob(braw, git_blob_free);

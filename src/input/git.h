@@ -121,7 +121,8 @@ class GitHistorySource : public Source {
   const GitWalkStats& stats() const;
   GitRepo& repo();
   // Whether `secret` was already in the file at `path` in a parent of commit `hex` (then that
-  // commit did not introduce it there: it only edited a file that held it). False for root
+  // commit did not introduce it there: it only edited a file that held it); with an empty
+  // `secret` (a path-only rule's finding), whether the path was already there. False for root
   // commits and when a parent cannot be read.
   bool SecretInParents(std::string_view hex, const std::string& path,
                        std::string_view secret) const;

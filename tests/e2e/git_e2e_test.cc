@@ -185,6 +185,22 @@ TEST_F(GitE2E, ArchivesCommittedToHistoryAreOpened) {
   EXPECT_EQ(f["archive_chain"], json::array({"bundle.zip", "conf/app.env"}));
 }
 
+TEST_F(GitE2E, APathRuleFiresWhereThePathAppearsNotAtEveryEdit) {
+  repo.Write(".leakguard.toml",
+             "[[rules]]\nid = \"p12-file\"\ndescription = \"PKCS#12\"\npath = '''\\.p12$'''\n");
+  repo.Write("certs/a.p12", "v1");
+  const std::string added = repo.Commit("add a.p12");
+  repo.Write("certs/a.p12", "v2");
+  repo.Commit("edit");
+  repo.Write("certs/a.p12", "v3");
+  repo.Commit("edit again");
+  Outcome r = Git("--scan-binary");
+  ASSERT_EQ(r.findings().size(), 1u) << r.out << r.err;
+  EXPECT_EQ(r.findings()[0]["rule_id"], "p12-file");
+  EXPECT_EQ(r.findings()[0]["commit"], added);
+  EXPECT_EQ(Git("--all-locations").findings().size(), 3u);
+}
+
 TEST_F(GitE2E, RangesSinceBranchAndMaxCommits) {
   repo.Write("a.txt", "nothing\n");
   const std::string c1 = repo.Commit("1");
