@@ -44,10 +44,9 @@ struct GitFlags {
 
 // The commit's summary line may itself hold a secret ("add key AKIA..."): mask what the rules
 // find in it, as for any other displayed text.
-std::string MaskedSummary(const std::shared_ptr<const match::RulesDatabase>& shared,
-                          const std::string& summary, const redact::MaskPolicy& mask) {
+std::string MaskedSummary(match::Matcher& matcher, const std::string& summary,
+                          const redact::MaskPolicy& mask) {
   if (!mask.enabled || summary.empty()) return summary;
-  match::Matcher matcher(shared, match::MatcherOptions{});
   std::vector<match::Candidate> cands;
   matcher.Scan(summary, &cands);
   std::string out = summary;
@@ -202,6 +201,7 @@ int Run(const GitFlags& f) {
     if (first_only) KeepIntroductions(*history, &result, f.out.explain, mask);
     // Commit metadata, once per commit.
     std::map<std::string, input::GitCommitInfo> infos;
+    match::Matcher summary_matcher(loaded->db, match::MatcherOptions{});  // one for all commits
     for (auto& x : result.findings) {
       if (x.commit.empty()) continue;
       auto it = infos.find(x.commit);
@@ -210,7 +210,7 @@ int Run(const GitFlags& f) {
         input::GitCommitInfo ci;
         if (info) {
           ci = std::move(*info);
-          ci.summary = MaskedSummary(loaded->db, ci.summary, mask);
+          ci.summary = MaskedSummary(summary_matcher, ci.summary, mask);
         }
         it = infos.emplace(x.commit, std::move(ci)).first;
       }
