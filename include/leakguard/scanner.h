@@ -47,6 +47,10 @@ struct Finding {
   Secret secret;            // the secret itself: prints as **********, Reveal() gives it
   std::string masked;       // how reports show it: at most its first 4 characters, then ****
   double entropy = 0;       // Shannon entropy of the secret, bits per byte
+  // "high" (checksum or structure verified offline), "medium" (a specific format) or "low"
+  // (generic and entropy rules); `validation`: what the offline check found, if the rule has one.
+  std::string confidence;
+  std::string validation;
   std::string secret_id;    // hash of rule and secret: the same secret anywhere
   std::string fingerprint;  // hash of rule, secret and path: what .leakguardignore lists
 };

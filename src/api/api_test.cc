@@ -28,7 +28,7 @@ static_assert(!std::is_copy_constructible_v<Finding>, "a finding is not copied b
 static_assert(std::is_copy_constructible_v<Scanner>, "copies share the compiled rules");
 
 std::string GithubPat() {
-  return std::string("gh") + "p_" + "aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xYz1A2";
+  return std::string("gh") + "p_" + "aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW00snvpY";
 }
 std::string AcmeToken() { return std::string("ac") + "me_" + "k3j9x0q7w2m5n8b1v4c6"; }
 
@@ -68,6 +68,8 @@ TEST(Scanner, BuiltInRulesFindASecretWithItsLocation) {
   EXPECT_EQ(fmt::format("{}", f.secret), "**********");
   EXPECT_EQ(f.masked, "ghp_****");
   EXPECT_GT(f.entropy, 3.0);
+  EXPECT_EQ(f.confidence, "high");
+  EXPECT_EQ(f.validation, "CRC32 checksum matches");
   EXPECT_EQ(f.secret_id.size(), f.fingerprint.size());
   EXPECT_FALSE(f.fingerprint.empty());
   EXPECT_GT(BuiltIn().rule_count(), 200u);

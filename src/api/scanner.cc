@@ -197,6 +197,8 @@ std::vector<Finding> Scanner::Scan(std::string_view data, std::string_view path)
     p.secret = Secret(f.secret);
     p.masked = redact::MaskSecret(f.secret);
     p.entropy = f.entropy;
+    p.confidence = f.confidence;
+    p.validation = f.validation;
     p.secret_id = std::move(f.secret_id);
     p.fingerprint = std::move(f.fingerprint);
     Wipe(&f.secret);

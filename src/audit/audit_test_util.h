@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -21,6 +22,7 @@
 
 #include "audit/audit.h"
 #include "match/rules_database.h"
+#include "match/validate.h"
 #include "rules/loader.h"
 
 namespace leakguard::audit::testing_util {
@@ -47,7 +49,9 @@ inline std::string Hex(size_t n, uint64_t seed) { return RandomChars(n, seed, "0
 
 // A PEM block of random base64: "-----BEGIN <type>-----" ... with 64-character lines.
 inline std::string FakePem(std::string_view type, uint64_t seed = 1, std::string_view eol = "\n") {
-  std::string body = Base64(640, seed);
+  // "MII" + a length: DER's SEQUENCE header, as a real key body starts (a body that is not DER is
+  // no key, and the private-key check drops it).
+  std::string body = "MIIEow" + Base64(634, seed);
   std::string out = "-----BEGIN " + std::string(type) + "-----" + std::string(eol);
   for (size_t i = 0; i < body.size(); i += 64) out += body.substr(i, 64) + std::string(eol);
   out += "-----END " + std::string(type) + "-----" + std::string(eol);
@@ -57,11 +61,17 @@ inline std::string RsaKey(uint64_t seed = 1) {
   return FakePem(std::string("RSA ") + "PRIVATE KEY", seed);
 }
 inline std::string Certificate(uint64_t seed = 2) { return FakePem("CERTIFICATE", seed); }
+// 30 random base62 characters + the base62 CRC32 of them, as GitHub and npm tokens carry.
+inline std::string WithCrc32(std::string body) {
+  const uLong crc =
+      crc32(0L, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()));
+  return body + match::Base62(static_cast<uint32_t>(crc), 6);
+}
 inline std::string GithubPat(uint64_t seed = 3) {
-  return std::string("gh") + "p_" + Base62(36, seed);
+  return std::string("gh") + "p_" + WithCrc32(Base62(30, seed));
 }
 inline std::string NpmToken(uint64_t seed = 4) {
-  return std::string("np") + "m_" + Base62(36, seed);
+  return std::string("np") + "m_" + WithCrc32(Base62(30, seed));
 }
 inline std::string AwsKeyId(uint64_t seed = 5) {
   return std::string("AK") + "IA" + RandomChars(16, seed, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");

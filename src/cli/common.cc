@@ -39,6 +39,10 @@ void AddOutputFlags(CLI::App* cmd, OutputFlags* f) {
                   "Colour in text output: auto (on a terminal), always, never");
   cmd->add_flag("--explain", f->explain,
                 "Also list candidates that were dropped, with the filter that dropped each");
+  cmd->add_option("--min-confidence", f->min_confidence,
+                  "Report only findings of at least this confidence: low (generic and entropy "
+                  "rules too), medium (specific formats), high (checksum or structure verified)")
+      ->default_str("low");
 }
 
 void SetupLogging(const CommonFlags& f) {
@@ -121,6 +125,11 @@ Result<ScanSettings> ValidateScanFlags(const OutputFlags& out, const InputFlags&
   auto mask = MaskFromFlags(out);
   if (!mask) return Err(mask.error());
   s.mask = *mask;
+  auto confidence = match::ParseConfidence(out.min_confidence);
+  if (!confidence)
+    return Err(InvalidArgument(fmt::format(
+        "--min-confidence must be low, medium or high, not '{}'", out.min_confidence)));
+  s.min_confidence = *confidence;
   if (in.threads < 0 || in.threads > 1024)
     return Err(InvalidArgument("--threads must be from 0 (all cores) to 1024"));
   return s;

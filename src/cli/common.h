@@ -30,6 +30,7 @@ struct OutputFlags {
   int exit_code = 1;
   std::string color = "auto";
   bool explain = false;
+  std::string min_confidence = "low";
 };
 
 // What to read and how much: flags every command that scans content shares.
@@ -46,6 +47,7 @@ struct ScanSettings {
   report::Format format = report::Format::kText;
   redact::MaskPolicy mask;
   uint64_t max_file_size = 0;
+  match::Confidence min_confidence = match::Confidence::kLow;
 };
 
 void AddCommonFlags(CLI::App* cmd, CommonFlags* f);

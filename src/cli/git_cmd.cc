@@ -164,6 +164,7 @@ int Run(const GitFlags& f) {
   so.read.max_file_size = settings->max_file_size;
   so.read.scan_binary = f.in.scan_binary;
   so.explain = f.out.explain;
+  so.min_confidence = settings->min_confidence;
   so.mask = mask;
   so.ignore = &ignore;
   // A secret that stays in a file for many commits is in many blob versions; it is reported

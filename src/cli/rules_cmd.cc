@@ -60,9 +60,13 @@ int Show(const RulesOptions& o) {
     std::string kw, tags;
     for (const auto& k : r.keywords) kw += (kw.empty() ? "" : ", ") + k;
     for (const auto& t : r.tags) tags += (tags.empty() ? "" : ", ") + t;
-    fmt::print(
-        "keywords:    {}\ntags:        {}\nprefilter:   {}\nallowlists:  {}\ndefined at:  {}:{}\n",
-        kw, tags, match::PrefilterModeName(cr.mode), r.allowlists.size(), r.pos.file, r.pos.line);
+    fmt::print("keywords:    {}\ntags:        {}\nconfidence:  {}\n", kw, tags,
+               match::ConfidenceName(cr.confidence));
+    if (cr.validator != match::ValidatorId::kNone)
+      fmt::print("validator:   {} (offline check; a token that fails it is not reported)\n",
+                 match::ValidatorName(cr.validator));
+    fmt::print("prefilter:   {}\nallowlists:  {}\ndefined at:  {}:{}\n",
+               match::PrefilterModeName(cr.mode), r.allowlists.size(), r.pos.file, r.pos.line);
     return kExitClean;
   }
   fmt::print(stderr, "leakguard: no rule with id '{}'\n", o.id);

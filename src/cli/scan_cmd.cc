@@ -125,6 +125,7 @@ int Run(const ScanFlags& f) {
   so.read.max_file_size = settings->max_file_size;
   so.read.scan_binary = f.in.scan_binary;
   so.explain = f.out.explain;
+  so.min_confidence = settings->min_confidence;
   so.mask = settings->mask;
   so.ignore = &ignore;
   so.use_simple_matcher = f.engine == "re2";

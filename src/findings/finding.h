@@ -37,6 +37,10 @@ struct Finding {
   std::string line_text;  // the line(s) holding the match, clipped
   double entropy = 0;
   bool redacted = false;
+  // "high" (a checksum or structure verified offline), "medium" (a specific format), "low"
+  // (generic and entropy rules); `validation`: what the rule's offline check found, if it has one.
+  std::string confidence;
+  std::string validation;
 
   std::string secret_id;
   std::string fingerprint;

@@ -42,8 +42,9 @@ bool RegexSearch(const re2::RE2& re, std::string_view text) {
 
 // Content criteria of one allowlist: OR -> any matches; AND -> all given criteria match
 // (vacuously true when it has none).
+// `*stopword` (if given) is set to the stopword that decided, when the regexes did not.
 bool ContentCriteria(const CompiledAllowlist& al, std::string_view secret, std::string_view match,
-                     std::string_view line, bool* any_given) {
+                     std::string_view line, bool* any_given, std::string_view* stopword = nullptr) {
   const rules::Allowlist& src = *al.src;
   std::string_view target = src.regex_target == rules::RegexTarget::kMatch  ? match
                             : src.regex_target == rules::RegexTarget::kLine ? line
@@ -57,6 +58,7 @@ bool ContentCriteria(const CompiledAllowlist& al, std::string_view secret, std::
   for (const auto& w : src.stopwords)
     if (ContainsAsciiCaseless(secret, w)) {
       stop_hit = true;
+      if (stopword && !regex_hit) *stopword = w;
       break;
     }
   *any_given = !src.regexes.empty() || !src.stopwords.empty();
@@ -124,8 +126,21 @@ std::string_view DropReasonName(DropReason r) {
       return "path";
     case DropReason::kIgnoreFile:
       return "ignore-file";
+    case DropReason::kChecksum:
+      return "checksum";
+    case DropReason::kStopword:
+      return "stopword";
+    case DropReason::kConfidence:
+      return "confidence";
   }
   return "?";
+}
+
+std::string_view ValidationContext(ByteView blob, const Candidate& c) {
+  constexpr size_t kAround = 4096;
+  size_t from = c.start > kAround ? c.start - kAround : 0;
+  size_t to = std::min(blob.size(), c.end + kAround);
+  return blob.substr(from, to - from);
 }
 
 std::string_view LineAround(ByteView blob, size_t start, size_t end, size_t clip) {
@@ -320,8 +335,10 @@ void Matcher::ConfirmRange(uint32_t rule, ByteView blob, size_t from, size_t to,
     c.secret_end = c.secret_start + secret.size();
     Filter(blob, &c);
     if (!stats_.empty()) ++stats_[rule].candidates;
-    // Inline-allowed candidates are kept so the pipeline can count them as suppressed.
-    if (c.drop == DropReason::kNone || c.drop == DropReason::kInlineAllow || options_.keep_dropped)
+    // Inline-allowed candidates are kept so the pipeline can count them as suppressed; failed
+    // checks so that a generic rule does not report the same bytes (scan/scanner.cc).
+    if (c.drop == DropReason::kNone || c.drop == DropReason::kInlineAllow ||
+        c.drop == DropReason::kChecksum || options_.keep_dropped)
       out->push_back(c);
   }
   if (!stats_.empty())
@@ -347,23 +364,40 @@ void Matcher::Filter(ByteView blob, Candidate* c) const {
     c->drop_detail = why;
     return;
   }
+  c->confidence = cr.confidence;
+  if (cr.validator != ValidatorId::kNone) {
+    Validation v = Validate(cr.validator, secret, ValidationContext(blob, *c));
+    if (v.validity == Validity::kInvalid) {
+      c->drop = DropReason::kChecksum;
+      c->drop_detail = v.reason;
+      return;
+    }
+    if (v.validity == Validity::kValid) c->confidence = Confidence::kHigh;
+  }
+  if (c->confidence < options_.min_confidence) {
+    c->drop = DropReason::kConfidence;
+    c->drop_detail = ConfidenceName(c->confidence);
+    return;
+  }
   std::string_view match = c->Match(blob);
   std::string_view line = LineAround(blob, c->start, c->end);
   for (const auto& al : cr.allowlists) {
     if (al.location_dependent) continue;
     bool any = false;
-    if (ContentCriteria(al, secret, match, line, &any) && any) {
-      c->drop = DropReason::kRuleAllowlist;
-      c->drop_detail = al.src->description;
+    std::string_view stopword;
+    if (ContentCriteria(al, secret, match, line, &any, &stopword) && any) {
+      c->drop = stopword.empty() ? DropReason::kRuleAllowlist : DropReason::kStopword;
+      c->drop_detail = stopword.empty() ? std::string_view(al.src->description) : stopword;
       return;
     }
   }
   for (const auto& al : db_->global_allowlists()) {
     if (al.location_dependent || !Targets(al, c->rule)) continue;
     bool any = false;
-    if (ContentCriteria(al, secret, match, line, &any) && any) {
-      c->drop = DropReason::kGlobalAllowlist;
-      c->drop_detail = al.src->description;
+    std::string_view stopword;
+    if (ContentCriteria(al, secret, match, line, &any, &stopword) && any) {
+      c->drop = stopword.empty() ? DropReason::kGlobalAllowlist : DropReason::kStopword;
+      c->drop_detail = stopword.empty() ? std::string_view(al.src->description) : stopword;
       return;
     }
   }

@@ -26,6 +26,7 @@
 
 #include "base/bytes.h"
 #include "match/rules_database.h"
+#include "match/validate.h"
 
 namespace leakguard::match {
 
@@ -39,6 +40,9 @@ enum class DropReason : uint8_t {
   kInlineAllow,
   kPath,
   kIgnoreFile,
+  kChecksum,    // the rule's offline check failed: not that token (validate.h)
+  kStopword,    // an allowlist stopword occurs in the secret (detail: the stopword)
+  kConfidence,  // below --min-confidence
 };
 std::string_view DropReasonName(DropReason r);
 
@@ -47,6 +51,7 @@ struct Candidate {
   size_t start = 0, end = 0;  // the whole match, byte offsets in the blob
   size_t secret_start = 0, secret_end = 0;
   double entropy = 0;
+  Confidence confidence = Confidence::kMedium;
   DropReason drop = DropReason::kNone;
   std::string_view drop_detail;  // static text or text owned by the database
 
@@ -63,7 +68,11 @@ std::string_view LineAround(ByteView blob, size_t start, size_t end, size_t clip
 struct MatcherOptions {
   bool keep_dropped = false;   // --explain: return dropped candidates too, with their reason
   bool collect_stats = false;  // --rule-stats: per-rule cost counters
+  Confidence min_confidence = Confidence::kLow;  // candidates below it are dropped
 };
+
+// The text around a candidate that a validator may look at (the JSON object holding a key).
+std::string_view ValidationContext(ByteView blob, const Candidate& c);
 
 // Per-rule cost counters (collected only with MatcherOptions::collect_stats).
 struct RuleStats {

@@ -175,6 +175,17 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
       cr.allowlists.emplace_back();
       if (auto s = CompileAllowlist(al, what, &cr.allowlists.back()); !s.ok()) return Err(s);
     }
+    if (!r.validator.empty()) {
+      auto v = ParseValidator(r.validator);
+      if (!v)
+        return Err(ParseError(fmt::format("{}: unknown validator '{}' (known: {})", what,
+                                          r.validator, ValidatorNames())));
+      cr.validator = *v;
+    }
+    if (!r.confidence.empty())
+      cr.confidence = ParseConfidence(r.confidence).value_or(Confidence::kMedium);
+    else
+      cr.confidence = r.HasTag("generic") ? Confidence::kLow : Confidence::kMedium;
     for (const auto& k : r.keywords) {
       auto [it, inserted] = keyword_index.emplace(k, static_cast<uint32_t>(db->keywords_.size()));
       if (inserted) db->keywords_.push_back(k);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "match/validate.h"
 #include "rules/rule.h"
 
 namespace re2 {
@@ -49,6 +50,8 @@ struct CompiledRule {
   std::vector<CompiledAllowlist> allowlists;
   std::vector<uint32_t> keyword_ids;  // indexes into RulesDatabase::keywords()
   PrefilterMode mode = PrefilterMode::kAlways;
+  ValidatorId validator = ValidatorId::kNone;  // the rule's offline check (validate.h)
+  Confidence confidence = Confidence::kMedium;  // of its findings when no check raises it
   bool line_bounded = false;  // a match lies on one line but for its edges (see regex_info.h)
 
   // The rule's RE2 and what is derived from it are built on first use: the built-in rules number

@@ -20,7 +20,8 @@ namespace {
 
 constexpr std::string_view kHeader =
     "rule_id,description,file,line,column,end_line,end_column,secret,match,entropy,fingerprint,"
-    "tags,commit,author,email,date,message,cell,cell_output,image,layer,layer_path,in_final_image";
+    "tags,commit,author,email,date,message,cell,cell_output,image,layer,layer_path,in_final_image,"
+    "confidence,validation";
 constexpr std::string_view kEol = "\r\n";
 
 class CsvReporter final : public Reporter {
@@ -62,6 +63,8 @@ class CsvReporter final : public Reporter {
           CsvField(f.layer),
           CsvField(f.layer_path),
           f.in_final_image ? (*f.in_final_image ? "true" : "false") : "",
+          CsvField(f.confidence),
+          CsvField(f.validation),
       };
       for (size_t i = 0; i < std::size(fields); ++i) {
         if (i > 0) buf += ',';

@@ -64,6 +64,8 @@ ordered_json FindingToJson(const findings::Finding& f) {
   j["secret"] = f.secret;
   j["match"] = f.match;
   j["entropy"] = f.entropy;
+  if (!f.confidence.empty()) j["confidence"] = f.confidence;
+  if (!f.validation.empty()) j["validation"] = f.validation;
   j["fingerprint"] = f.fingerprint;
   j["secret_id"] = f.secret_id;
   j["tags"] = f.tags;

@@ -47,6 +47,8 @@ Finding PlainFinding() {
   f.match = "token = \"" + std::string(kFakePat) + "\"";
   f.line_text = f.match;
   f.entropy = 3.1234;
+  f.confidence = "high";
+  f.validation = "CRC32 checksum matches";
   return f;
 }
 
@@ -64,6 +66,7 @@ Finding GitFinding() {
   f.secret = "FAKE0123456789FAKE012345";
   f.match = "API_KEY=FAKE0123456789FAKE012345";
   f.entropy = 4.0567;
+  f.confidence = "low";
   f.commit = "0000000000000000000000000000000000000001";
   f.author = "Zo\xc3\xab Example";
   f.email = "zoe@example.com";
@@ -389,8 +392,13 @@ TEST(JsonReporterTest, KeysInStableOrderAndOptionalGroups) {
   std::vector<std::string> base = {"rule_id",     "description", "file",   "line",  "column",
                                    "end_line",    "end_column",  "secret", "match", "entropy",
                                    "fingerprint", "secret_id",   "tags"};
-  EXPECT_EQ(keys(doc["findings"][0]), base);
+  // confidence and validation follow entropy when set (PlainFinding has both, GitFinding only
+  // confidence).
+  std::vector<std::string> checked = base;
+  checked.insert(checked.begin() + 10, {"confidence", "validation"});
+  EXPECT_EQ(keys(doc["findings"][0]), checked);
   std::vector<std::string> git = base;
+  git.insert(git.begin() + 10, "confidence");
   git.insert(git.end(), {"commit", "author", "email", "date", "message"});
   EXPECT_EQ(keys(doc["findings"][1]), git);
   std::vector<std::string> dropped = base;
@@ -539,7 +547,7 @@ TEST(CsvReporterTest, FormulaInjectionIsNeutralised) {
   f.layer_path = "@SUM(1+1)";
   std::vector<std::vector<std::string>> rows = ParseCsv(Render(Format::kCsv, {f}));
   ASSERT_EQ(rows.size(), 2u);
-  ASSERT_EQ(rows[1].size(), 23u);
+  ASSERT_EQ(rows[1].size(), 25u);
   for (const std::string& cell : rows[1]) {
     if (cell.empty()) continue;
     EXPECT_EQ(std::string_view("=+-@\t\r").find(cell.front()), std::string_view::npos)
@@ -555,10 +563,10 @@ TEST(CsvReporterTest, Rfc4180QuotingRoundTrips) {
   std::string out = Render(Format::kCsv, {f});
   std::vector<std::vector<std::string>> rows = ParseCsv(out);
   ASSERT_EQ(rows.size(), 2u);
-  ASSERT_EQ(rows[0].size(), 23u);
+  ASSERT_EQ(rows[0].size(), 25u);
   EXPECT_EQ(rows[0][0], "rule_id");
   EXPECT_EQ(rows[0][16], "message");
-  ASSERT_EQ(rows[1].size(), 23u);
+  ASSERT_EQ(rows[1].size(), 25u);
   EXPECT_EQ(rows[1][8], f.match);
   EXPECT_EQ(rows[1][2], "docs/my notes/caf\xc3\xa9.env");
   EXPECT_EQ(rows[1][16], f.message);
@@ -573,11 +581,14 @@ TEST(CsvReporterTest, TagsJoinedWithSemicolonAndExplainAddsColumns) {
   f.drop_detail = "2.1 < 3.5";
   std::vector<std::vector<std::string>> rows = ParseCsv(Render(Format::kCsv, {f}, o));
   ASSERT_EQ(rows.size(), 2u);
-  ASSERT_EQ(rows[0].size(), 25u);
-  EXPECT_EQ(rows[0][23], "dropped_by");
+  ASSERT_EQ(rows[0].size(), 27u);
+  EXPECT_EQ(rows[0][23], "confidence");
+  EXPECT_EQ(rows[0][25], "dropped_by");
   EXPECT_EQ(rows[1][11], "github;token");
-  EXPECT_EQ(rows[1][23], "entropy");
-  EXPECT_EQ(rows[1][24], "2.1 < 3.5");
+  EXPECT_EQ(rows[1][23], "high");
+  EXPECT_EQ(rows[1][24], "CRC32 checksum matches");
+  EXPECT_EQ(rows[1][25], "entropy");
+  EXPECT_EQ(rows[1][26], "2.1 < 3.5");
 }
 
 // ---- archives, container images, notebooks ----
@@ -657,12 +668,13 @@ TEST(ContainerReportTest, CsvAndTextColumns) {
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(std::vector<std::string>(rows[0].begin() + 17, rows[0].end()),
             (std::vector<std::string>{"cell", "cell_output", "image", "layer", "layer_path",
-                                      "in_final_image"}));
+                                      "in_final_image", "confidence", "validation"}));
   EXPECT_EQ(
       std::vector<std::string>(rows[1].begin() + 17, rows[1].end()),
-      (std::vector<std::string>{"", "", "example/app:1.0", "sha256:ab12", "etc/app.env", "false"}));
+      (std::vector<std::string>{"", "", "example/app:1.0", "sha256:ab12", "etc/app.env", "false",
+                                "high", "CRC32 checksum matches"}));
   EXPECT_EQ(std::vector<std::string>(rows[2].begin() + 17, rows[2].end()),
-            (std::vector<std::string>{"4", "2", "", "", "", ""}));
+            (std::vector<std::string>{"4", "2", "", "", "", "", "high", "CRC32 checksum matches"}));
   std::string text = Render(Format::kText, {ArchiveFinding(), NotebookFinding()});
   EXPECT_NE(text.find("File:        dist/app.tar!blobs/sha256/ab12!etc/app.env\nLine:        3\n"
                       "Image:       example/app:1.0\nLayer:       sha256:ab12\n"

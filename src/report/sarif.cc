@@ -146,7 +146,7 @@ class SarifReporter final : public Reporter {
       ordered_json r = ordered_json::object();
       r["ruleId"] = f.rule_id;
       r["ruleIndex"] = index.at(f.rule_id);
-      r["level"] = "error";
+      r["level"] = f.confidence == "low" ? "warning" : "error";
       r["message"] = Text(Message(f));
       r["locations"] = ordered_json::array({Location(f)});
       ordered_json fingerprints = ordered_json::object();
@@ -164,6 +164,8 @@ class SarifReporter final : public Reporter {
       ordered_json props = ordered_json::object();
       props["secret_id"] = f.secret_id;
       props["entropy"] = f.entropy;
+      if (!f.confidence.empty()) props["confidence"] = f.confidence;
+      if (!f.validation.empty()) props["validation"] = f.validation;
       props["tags"] = UniqueTags(f.tags);
       if (InsideContainer(f)) {
         if (!f.archive_chain.empty()) props["archive_chain"] = f.archive_chain;

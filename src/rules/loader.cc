@@ -210,13 +210,19 @@ class Parser {
     std::string what = fmt::format("rule '{}'", r->id);
     CheckKeys(t,
               {"id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags",
-               "allowlist", "allowlists"},
+               "allowlist", "allowlists", "validator", "confidence"},
               {"required", "skipReport", "validate", "report", "verify"}, what);
     if (auto s = String(t, "description", &r->description, what); !s.ok()) return s;
     if (auto s = String(t, "regex", &r->regex, what); !s.ok()) return s;
     if (auto s = String(t, "path", &r->path, what); !s.ok()) return s;
     if (auto s = StringArray(t, "keywords", &r->keywords, what); !s.ok()) return s;
     if (auto s = StringArray(t, "tags", &r->tags, what); !s.ok()) return s;
+    if (auto s = String(t, "validator", &r->validator, what); !s.ok()) return s;
+    if (auto s = String(t, "confidence", &r->confidence, what); !s.ok()) return s;
+    if (!r->confidence.empty() && r->confidence != "low" && r->confidence != "medium" &&
+        r->confidence != "high")
+      return ParseError(fmt::format("{}: {}: confidence must be \"low\", \"medium\" or \"high\"",
+                                    Where(file_, *t.get("confidence")), what));
     for (auto& k : r->keywords)
       for (auto& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::erase_if(r->keywords, [](const std::string& k) { return k.empty(); });

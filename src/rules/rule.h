@@ -56,6 +56,12 @@ struct Rule {
   std::vector<std::string> keywords;  // lower-cased; empty = no keyword requirement
   std::vector<std::string> tags;
   std::vector<Allowlist> allowlists;
+  // leakguard extensions (gitleaks ignores them): an offline check of the token's checksum or
+  // structure (match/validate.h names them), and the confidence of a finding of this rule when
+  // no check raised it ("low", "medium", "high"; empty = low for rules tagged `generic`, else
+  // medium).
+  std::string validator;
+  std::string confidence;
   SourcePos pos;
   CompiledRegex compiled_regex, compiled_path;  // set by the loader; may be null
 

@@ -41,7 +41,7 @@ std::shared_ptr<const match::RulesDatabase> FromToml(std::string_view toml) {
 }
 
 std::string GithubPat() {
-  return std::string("gh") + "p_" + "aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xYz1A2";
+  return std::string("gh") + "p_" + "aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW00snvpY";
 }
 std::string AwsKeyId() { return std::string("AK") + "IA" + "QZ7XW3LKP4RTY2NV"; }
 

@@ -172,8 +172,11 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
   // start (candidates come sorted), with the running maximum of their ends, so "does any
   // specific span overlap [s, e)?" is one binary search, not a scan (a blob may hold 100k tokens).
   std::vector<std::pair<size_t, size_t>> specific;  // (start, max end so far)
+  // A token whose checksum fails counts too: it is no secret, and a generic rule must not report
+  // it in its stead.
   for (const Candidate& c : candidates)
-    if (c.drop == DropReason::kNone && !IsGeneric(db, c.rule)) {
+    if ((c.drop == DropReason::kNone || c.drop == DropReason::kChecksum) &&
+        !IsGeneric(db, c.rule)) {
       const size_t max_end =
           specific.empty() ? c.secret_end : std::max(specific.back().second, c.secret_end);
       specific.emplace_back(c.secret_start, max_end);
@@ -225,6 +228,12 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
     f.match = match;
     f.line_text = line;
     f.entropy = c.entropy;
+    f.confidence = match::ConfidenceName(c.confidence);
+    if (const auto v = db.rules()[c.rule].validator; v != match::ValidatorId::kNone) {
+      match::Validation check = match::Validate(v, secret, match::ValidationContext(blob, c), true);
+      f.validation = check.info.empty() ? std::string(check.reason)
+                                        : fmt::format("{} ({})", check.reason, check.info);
+    }
     findings::ComputeIds(&f);
     if (why == DropReason::kNone && options.ignore && options.ignore->Suppresses(f)) {
       why = DropReason::kIgnoreFile;
@@ -290,7 +299,8 @@ ScanResult Scanner::Run(input::Source& source) {
   std::vector<input::ImageLayout> images;
 
   auto worker = [&](WorkerState* st) {
-    match::Matcher matcher(db_, match::MatcherOptions{options_.explain, options_.rule_stats});
+    match::Matcher matcher(db_, match::MatcherOptions{options_.explain, options_.rule_stats,
+                                                         options_.min_confidence});
     std::unique_ptr<input::ItemReader> reader = source.NewReader();
     std::string buf;
     std::vector<Candidate> candidates;

@@ -35,6 +35,7 @@ struct ScanOptions {
   int threads = 0;  // 0 = all cores
   input::ReadOptions read;
   bool explain = false;  // keep dropped candidates (findings with dropped_by set)
+  match::Confidence min_confidence = match::Confidence::kLow;  // --min-confidence
   redact::MaskPolicy mask;
   const findings::IgnoreList* ignore = nullptr;
   bool use_simple_matcher = false;      // the RE2-only reference path (tests, --engine=re2)

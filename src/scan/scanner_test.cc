@@ -82,6 +82,52 @@ TEST_F(ScannerTest, ReportsExactLocationsOnCrlfAndMultibyteLines) {
   EXPECT_EQ(r.summary.findings, 1u);
 }
 
+// The built-in rules' offline checks, end to end: a GitHub token with a valid CRC32 is reported
+// with confidence high; one with a broken checksum is reported by no rule (not as a generic
+// secret either), and --explain says the checksum dropped it.
+TEST_F(ScannerTest, BuiltInChecksumsSetConfidenceAndDropBrokenTokens) {
+  std::vector<std::string> w;
+  auto db = match::RulesDatabase::Build(rules::DefaultRules(), &w);
+  ASSERT_TRUE(db.has_value());
+  // Fake tokens: 30 random base62 characters + base62(CRC32) of them; the second has its last
+  // character changed.
+  Write("good.env", "GITHUB_TOKEN=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\n");
+  Write("bad.py", "github_token = \"ghp_qsvMWpCu8FBSkNtq0IGYfpHlJrqkwZ0pjkjd\"\n");
+  input::FileSource src({root_.string()}, {});
+  ScanOptions o;
+  auto r = Scanner(*db, o).Run(src);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].rule_id, "github-pat");
+  EXPECT_EQ(r.findings[0].rel_path, "good.env");
+  EXPECT_EQ(r.findings[0].confidence, "high");
+  EXPECT_EQ(r.findings[0].validation, "CRC32 checksum matches");
+
+  o.explain = true;
+  input::FileSource again({root_.string()}, {});
+  r = Scanner(*db, o).Run(again);
+  std::vector<std::string> dropped;
+  for (const auto& f : r.findings)
+    if (f.rel_path == "bad.py")
+      dropped.push_back(f.rule_id + ":" + f.dropped_by + ":" + f.drop_detail);
+  ASSERT_GE(dropped.size(), 2u);  // github-pat, and at least one generic rule on the same bytes
+  size_t checksum = 0;
+  for (const auto& d : dropped) {
+    if (d == "github-pat:checksum:CRC32 checksum mismatch")
+      ++checksum;
+    else
+      EXPECT_TRUE(d.find(":rule-allowlist:covered by a specific rule") != std::string::npos) << d;
+  }
+  EXPECT_EQ(checksum, 1u);
+
+  o.explain = false;
+  o.min_confidence = match::Confidence::kHigh;
+  Write("low.py", "password = \"Zq8vLr2mXw4pTn6kJd9s\"\n");
+  input::FileSource third({root_.string()}, {});
+  r = Scanner(*db, o).Run(third);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].rel_path, "good.env");
+}
+
 TEST_F(ScannerTest, RedactsByDefault) {
   Write("a.txt", "tok_a1b2c3d4e5f6\n");
   auto r = Scan();

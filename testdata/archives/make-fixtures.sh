@@ -15,7 +15,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export TZ=UTC SOURCE_DATE_EPOCH=1700000000
 # Fake credentials, assembled so this script holds no literal token.
-pat="gh""p_""Xq7Lm2Np9Rs4Tv6Wy8Za1Bc3De5Fg7Hj9Kk0"
+pat="gh""p_""Xq7Lm2Np9Rs4Tv6Wy8Za1Bc3De5Fg71heey9"
 aws="AK""IA""ZZ3YX5WV7UT6SR2Q"
 
 mkdir -p "$work/pkg/pkg"

@@ -44,11 +44,11 @@ using nlohmann::json;
 
 // A GitHub classic PAT: "ghp_" + 36 base62 characters.
 std::string GithubPat() {
-  return std::string("gh") + "p_" + "aB3dE5fG7hJ9kL1mN2" + "pQ4rS6tU8vW0xYz1A2";
+  return std::string("gh") + "p_" + "aB3dE5fG7hJ9kL1mN2" + "pQ4rS6tU8vW00snvpY";
 }
 // A second, different PAT (for tests that need two distinct secrets of one rule).
 std::string GithubPat2() {
-  return std::string("gh") + "p_" + "Zx9Wv8Ut7Sr6Qp5On4" + "Ml3Kj2Ih1Gf0Ed9Cb8";
+  return std::string("gh") + "p_" + "Zx9Wv8Ut7Sr6Qp5On4" + "Ml3Kj2Ih1Gf01dIj2O";
 }
 // An AWS access key id: "AKIA" + 16 characters of [A-Z2-7].
 std::string AwsKeyId() { return std::string("AK") + "IA" + "QZ7XW3LK" + "P4RTY2NV"; }

@@ -22,9 +22,9 @@ using leakguard::testing::Sh;
 using leakguard::testing::TempDir;
 using nlohmann::json;
 
-std::string Pat() { return std::string("gh") + "p_" + "aB3dE5fG7hJ9kL1mN2" + "pQ4rS6tU8vW0xYz1A2"; }
+std::string Pat() { return std::string("gh") + "p_" + "aB3dE5fG7hJ9kL1mN2" + "pQ4rS6tU8vW00snvpY"; }
 std::string Pat2() {
-  return std::string("gh") + "p_" + "Zx9Wv8Ut7Sr6Qp5On4" + "Ml3Kj2Ih1Gf0Ed9Cb8";
+  return std::string("gh") + "p_" + "Zx9Wv8Ut7Sr6Qp5On4" + "Ml3Kj2Ih1Gf01dIj2O";
 }
 std::string Aws() { return std::string("AK") + "IA" + "QZ7XW3LK" + "P4RTY2NV"; }
 

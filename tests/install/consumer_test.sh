@@ -30,7 +30,7 @@ fi
 [[ "$(ls "$prefix/include/leakguard")" == "$(printf 'error.h\nredact.h\nscanner.h\nsecret.h')" ]] ||
   fail "unexpected installed headers: $(ls "$prefix/include/leakguard" | tr '\n' ' ')"
 
-token="gh""p_""Zx9Wv8Ut7Sr6Qp5On4""Ml3Kj2Ih1Gf0Ed9Cb8"
+token="gh""p_""Zx9Wv8Ut7Sr6Qp5On4""Ml3Kj2Ih1Gf01dIj2O"
 check_output() {  # $1: the program's output file
   local out="$1"
   grep -qx 'fmt: \*\*\*\*\*\*\*\*\*\*' "$out" || fail "fmt did not print the mask"
