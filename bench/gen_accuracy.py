@@ -1,0 +1,964 @@
+#!/usr/bin/env python3
+"""Writes leakguard's labelled accuracy corpus: realistic files with planted FAKE secrets of every
+built-in rule and hard negatives (look-alikes that must not be reported).
+
+    gen_accuracy.py OUT_DIR [--repo ROOT] [--seed S] [--force]
+
+OUT_DIR receives the corpus tree and OUT_DIR/../<name>.labels.json (kept outside the scanned tree
+so the labels are not scanned themselves). Labels:
+  positives  every planted secret: file, line (1-based, where the secret starts), end_line (last
+             line of the planted snippet), rule (expected rule id), family (the rule's second tag,
+             else its first), secret, source (example | derived | fresh | encoded), lang; for a
+             notebook also cell (1-based) and cell_line (line within the cell's source).
+  negatives  every hard negative: file, line, end_line, kind, text
+  rules      every rule seen, with its family and how many positives were planted; skipped_rules
+             says why a rule got none (no examples file, ...)
+
+Positives:
+  * example  each positive example of rules/tests/<rule-id>.toml, its `text` embedded verbatim in
+             a file of the matching syntax (YAML snippet in a YAML config, HCL block in a .tf ...)
+  * derived  each example's secret assigned to a name made from the rule's id and keywords, in
+             two or three other languages (Python, Go, .env, JSON, ...)
+  * fresh    new tokens of the checksummed formats (GitHub ghp_/gho_/ghu_/ghs_/ghr_ and npm_:
+             30 random base62 chars + the base62 CRC32 of them, zero-padded to 6)
+  * encoded  a few tokens base64-encoded in a Kubernetes Secret's `data:` (decoding)
+The rules are discovered from rules/default.toml at run time, so new rules are covered as soon as
+they have an examples file. A derived or moved planting is kept only if the rule's own regex
+(Python `re`, which accepts the RE2 subset the rules use) still extracts the secret in its final
+file: a planting that lacks the context its rule documents would be a corpus bug, not a miss.
+
+Hard negatives (kinds): example-key (documented example keys: AWS's AKIAIOSFODNN7EXAMPLE, jwt.io's
+token, RFC 7617's Aladdin), wrong-checksum (GitHub/npm tokens whose CRC32 suffix is wrong),
+placeholder, env-lookup, template, hash (SHA-1/256/512 hex, git SHAs, bcrypt, lockfile integrity,
+image digests), uuid, public-key (ssh-rsa/ed25519, PUBLIC KEY and CERTIFICATE blocks, Stripe
+publishable keys, public Sentry DSNs, age recipients) and word-like (identifiers, getPassword(),
+self.password, header names).
+
+Deterministic: the output depends only on --seed, the rules and their examples, and this file.
+Python 3.11+ standard library only. Every secret here is random and valid for nothing.
+"""
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import string
+import sys
+import tomllib
+import zlib
+
+GENERATOR_VERSION = 1
+DEFAULT_SEED = 4242
+B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+ALNUM = string.ascii_letters + string.digits
+
+# --------------------------------------------------------------------------------------------
+# Rules and their examples
+
+
+class Rule:
+    def __init__(self, d):
+        self.id = d["id"]
+        self.tags = d.get("tags", [])
+        self.family = self.tags[1] if len(self.tags) > 1 else (self.tags[0] if self.tags else "other")
+        self.keywords = [k.lower() for k in d.get("keywords", [])]
+        self.secret_group = d.get("secretGroup", 0)
+        self.regex_src = d.get("regex")
+        self.regex = None
+        if self.regex_src:
+            try:
+                self.regex = re.compile(self.regex_src)
+            except re.error:
+                self.regex = None  # RE2-only syntax: verbatim examples only, no oracle
+        self.examples = []  # (text, secret)
+
+    def extract(self, text, low=None):
+        """(start, secret) for each match of the rule's regex in text, secret chosen like the
+        engine: secretGroup, else the first non-empty group, else the whole match. `low` is
+        text.lower(), when the caller has it."""
+        out = []
+        if self.regex is None:
+            return out
+        if self.keywords:
+            if low is None:
+                low = text.lower()
+            if not any(k in low for k in self.keywords):
+                return out
+        for m in self.regex.finditer(text):
+            g = 0
+            if self.secret_group:
+                g = self.secret_group
+            else:
+                for i in range(1, (m.lastindex or 0) + 1):
+                    if m.group(i):
+                        g = i
+                        break
+                if not g and m.re.groups:
+                    for i in range(1, m.re.groups + 1):
+                        if m.group(i):
+                            g = i
+                            break
+            s = m.group(g)
+            if s:
+                out.append((m.start(g), s))
+        return out
+
+    def finds(self, text, secret, at=None):
+        if self.regex is None:
+            return at is None
+        for start, s in self.extract(text):
+            if s == secret and (at is None or start == at):
+                return True
+        return False
+
+
+def load_rules(root):
+    with open(os.path.join(root, "rules", "default.toml"), "rb") as f:
+        data = tomllib.load(f)
+    rules, skipped = [], {}
+    for d in data.get("rules", []):
+        r = Rule(d)
+        if not r.regex_src:
+            skipped[r.id] = "path-only rule (no regex)"
+            continue
+        path = os.path.join(root, "rules", "tests", r.id + ".toml")
+        if not os.path.exists(path):
+            skipped[r.id] = "no rules/tests/%s.toml" % r.id
+            rules.append(r)
+            continue
+        with open(path, "rb") as f:
+            ex = tomllib.load(f)
+        for p in ex.get("positive", []):
+            if p.get("text") and p.get("secret") and p["secret"] in p["text"]:
+                r.examples.append((p["text"], p["secret"]))
+        if not r.examples:
+            skipped[r.id] = "no usable positive example"
+        rules.append(r)
+    return rules, skipped
+
+
+# --------------------------------------------------------------------------------------------
+# Languages: where a snippet goes, what surrounds it, how a name is assigned a value.
+
+
+def snake(words):
+    return "_".join(words).lower()
+
+
+def upper(words):
+    return "_".join(words).upper()
+
+
+def camel(words):
+    return words[0].lower() + "".join(w.capitalize() for w in words[1:])
+
+
+def pascal(words):
+    return "".join(w.capitalize() for w in words)
+
+
+def dq(v):
+    return '"' + v + '"'
+
+
+class Lang:
+    def __init__(self, name, paths, pre, post, filler, assign, comment="#", quote_ok='"'):
+        self.name, self.paths, self.pre, self.post = name, paths, pre, post
+        self.filler, self.assign_fn, self.comment, self.quote_ok = filler, assign, comment, quote_ok
+
+    def assign(self, words, value):
+        if '"' in value or "\\" in value or "\n" in value:
+            return None
+        return self.assign_fn(words, value)
+
+
+LANGS = {}
+
+
+def lang(name, paths, pre, post, filler, assign, comment="#"):
+    LANGS[name] = Lang(name, paths, pre, post, filler, assign, comment)
+
+
+lang("python", ["services/{p}/settings.py", "app/{p}/config.py", "scripts/{p}_sync.py"],
+     ["import logging", "import os", "from pathlib import Path", "",
+      "log = logging.getLogger(__name__)", "BASE_DIR = Path(__file__).resolve().parent", ""],
+     ["", "", "def main():", "    log.info(\"starting %s\", __name__)", "", "",
+      "if __name__ == \"__main__\":", "    main()"],
+     ["TIMEOUT_SECONDS = 30", "RETRIES = 5", "DEBUG = False", "ALLOWED_HOSTS = [\"localhost\", \"127.0.0.1\"]",
+      "# keep in sync with deploy/values.yaml", "REGION = \"eu-west-1\"", "PAGE_SIZE = 100",
+      "CACHE_DIR = BASE_DIR / \"cache\""],
+     lambda w, v: "%s = %s" % (upper(w), dq(v)))
+lang("javascript", ["web/{p}/config.js", "server/{p}/index.js", "src/{p}/client.js"],
+     ["'use strict';", "", "const path = require('path');", "const express = require('express');", ""],
+     ["", "module.exports = { port: 8080 };"],
+     ["const port = process.env.PORT || 8080;", "const retries = 3;", "// TODO: move to a shared module",
+      "const region = 'us-east-1';", "const app = express();", "app.use(express.json());"],
+     lambda w, v: "const %s = %s;" % (camel(w), dq(v)), "//")
+lang("typescript", ["web/{p}/src/env.ts", "packages/{p}/src/settings.ts"],
+     ["import { z } from 'zod';", "import type { Config } from './types';", ""],
+     ["", "export default {} as Config;"],
+     ["export const PAGE_SIZE = 50;", "const timeoutMs: number = 10_000;", "// the API returns 204 on no change",
+      "export const regions: string[] = ['eu-west-1', 'us-east-1'];"],
+     lambda w, v: "export const %s: string = %s;" % (upper(w), dq(v)), "//")
+lang("go", ["cmd/{p}/main.go", "internal/{p}/config.go"],
+     ["package main", "", "import (", "\t\"fmt\"", "\t\"os\"", ")", ""],
+     ["", "func main() {", "\tfmt.Println(\"ok\")", "\tos.Exit(0)", "}"],
+     ["const maxRetries = 5", "var region = \"eu-central-1\"", "// keep the zero value usable",
+      "const pageSize = 100", "var verbose = false"],
+     lambda w, v: "const %s = %s" % (camel(w), dq(v)), "//")
+lang("java", ["src/main/java/com/acme/{p}/Config.java", "src/main/java/com/acme/{p}/Client.java"],
+     ["package com.acme.app;", "", "import java.util.Map;", "", "public final class Config {", ""],
+     ["", "    private Config() {}", "}"],
+     ["    private static final int TIMEOUT_MS = 5000;", "    // see docs/architecture.md",
+      "    private static final String REGION = \"eu-west-1\";", "    private static final int MAX_POOL = 16;"],
+     lambda w, v: "    private static final String %s = %s;" % (upper(w), dq(v)), "//")
+lang("csharp", ["src/{p}/Settings.cs", "src/{p}/Startup.cs"],
+     ["using System;", "using Microsoft.Extensions.Configuration;", "", "namespace Acme.App", "{",
+      "    public static class Settings", "    {"],
+     ["    }", "}"],
+     ["        public const int TimeoutSeconds = 30;", "        // values below are read at startup",
+      "        public static readonly string Region = \"westeurope\";", "        public const bool Verbose = false;"],
+     lambda w, v: "        public const string %s = %s;" % (pascal(w), dq(v)), "//")
+lang("ruby", ["config/initializers/{p}.rb", "lib/{p}/client.rb"],
+     ["# frozen_string_literal: true", "", "require 'json'", "", "module Acme"],
+     ["end"],
+     ["  TIMEOUT = 30", "  REGION = 'eu-west-1'", "  # loaded once at boot", "  PAGE_SIZE = 25"],
+     lambda w, v: "  %s = %s" % (upper(w), dq(v)))
+lang("php", ["config/{p}.php", "src/{p}/Client.php"],
+     ["<?php", "", "declare(strict_types=1);", "", "return ["],
+     ["];"],
+     ["    'timeout' => 30,", "    'region' => 'eu-west-1',", "    // cached for one hour", "    'debug' => false,"],
+     lambda w, v: "    '%s' => %s," % (snake(w), dq(v)), "//")
+lang("shell", ["scripts/{p}.sh", "ops/{p}/deploy.sh"],
+     ["#!/usr/bin/env bash", "set -euo pipefail", "", "cd \"$(dirname \"$0\")/..\"", ""],
+     ["", "echo \"done\""],
+     ["REGION=eu-west-1", "mkdir -p build/out", "# retry flaky network calls", "RETRIES=3",
+      "echo \"deploying $(git rev-parse --short HEAD)\""],
+     lambda w, v: "export %s=%s" % (upper(w), dq(v)))
+lang("yaml", ["config/{p}.yaml", "deploy/{p}/values.yaml", "conf/{p}.yml"],
+     ["# service configuration", "service:", "  name: billing", "  replicas: 3", ""],
+     ["", "logging:", "  level: info"],
+     ["region: eu-west-1", "timeout: 30s", "# changed by the platform team", "retries: 5",
+      "image: nginx:1.25.3"],
+     lambda w, v: "%s: %s" % (snake(w), dq(v)))
+lang("k8s", ["deploy/k8s/{p}-secret.yaml", "k8s/{p}/secret.yaml"],
+     ["apiVersion: v1", "kind: Secret", "metadata:", "  name: app-credentials", "  namespace: prod",
+      "type: Opaque", "stringData:"],
+     ["  LOG_LEVEL: info"],
+     ["  REGION: eu-west-1", "  # rotated by the platform team", "  POOL_SIZE: \"16\""],
+     lambda w, v: "  %s: %s" % (upper(w), dq(v)))
+lang("ghactions", [".github/workflows/{p}.yml"],
+     ["name: deploy", "on:", "  push:", "    branches: [main]", "jobs:", "  deploy:",
+      "    runs-on: ubuntu-latest", "    steps:", "      - uses: actions/checkout@v4", "      - run: make build",
+      "    env:"],
+     ["      - run: make deploy"],
+     ["      REGION: eu-west-1", "      # set by the release job", "      NODE_VERSION: \"20\""],
+     lambda w, v: "      %s: %s" % (upper(w), dq(v)))
+lang("gitlabci", ["ci/{p}.gitlab-ci.yml"],
+     ["stages: [build, deploy]", "", "variables:"],
+     ["", "deploy:", "  stage: deploy", "  script:", "    - ./scripts/deploy.sh"],
+     ["  REGION: eu-west-1", "  # overridden per environment", "  DOCKER_DRIVER: overlay2"],
+     lambda w, v: "  %s: %s" % (upper(w), dq(v)))
+lang("json", ["config/{p}.json", "settings/{p}.json"],
+     ["{", "  \"name\": \"billing-service\",", "  \"version\": \"2.3.1\","],
+     ["  \"debug\": false", "}"],
+     ["  \"region\": \"eu-west-1\",", "  \"timeoutMs\": 5000,", "  \"retries\": 3,", "  \"features\": [\"search\", \"export\"],"],
+     lambda w, v: "  \"%s\": %s," % (camel(w), dq(v)), None)
+lang("toml", ["config/{p}.toml", "{p}/pyproject.toml"],
+     ["[service]", "name = \"billing\"", "port = 8080", "", "[credentials]"],
+     ["", "[logging]", "level = \"info\""],
+     ["region = \"eu-west-1\"", "# managed by terraform", "timeout = 30"],
+     lambda w, v: "%s = %s" % (snake(w), dq(v)))
+lang("ini", ["conf/{p}.ini", "etc/{p}.cfg"],
+     ["; service settings", "[server]", "host = 0.0.0.0", "port = 8080", "", "[credentials]"],
+     ["", "[logging]", "level = INFO"],
+     ["region = eu-west-1", "; rotated quarterly", "timeout = 30"],
+     lambda w, v: "%s = %s" % (snake(w), v), ";")
+lang("properties", ["src/main/resources/{p}.properties", "conf/{p}.properties"],
+     ["# application properties", "server.port=8080", "spring.application.name=billing"],
+     ["logging.level.root=INFO"],
+     ["spring.jpa.open-in-view=false", "# see README", "app.region=eu-west-1"],
+     lambda w, v: "%s=%s" % (".".join(x.lower() for x in w), v))
+lang("env", ["{p}/.env.production", "deploy/{p}.env"],
+     ["# production environment", "NODE_ENV=production", "PORT=8080"],
+     ["LOG_LEVEL=info"],
+     ["REGION=eu-west-1", "# rotated by ops", "WORKERS=4"],
+     lambda w, v: "%s=%s" % (upper(w), v))
+lang("xml", ["conf/{p}.xml", "src/main/resources/{p}-context.xml"],
+     ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<configuration>", "  <region>eu-west-1</region>"],
+     ["  <timeout>30</timeout>", "</configuration>"],
+     ["  <retries>3</retries>", "  <!-- managed by ops -->", "  <poolSize>16</poolSize>"],
+     lambda w, v: "  <%s>%s</%s>" % (camel(w), v, camel(w)), None)
+lang("hcl", ["infra/{p}/main.tf", "terraform/{p}.tf"],
+     ["terraform {", "  required_version = \">= 1.5\"", "}", "", "locals {"],
+     ["}", "", "resource \"aws_s3_bucket\" \"logs\" {", "  bucket = \"acme-logs\"", "}"],
+     ["  region = \"eu-west-1\"", "  # shared by every module", "  environment = \"prod\""],
+     lambda w, v: "  %s = %s" % (snake(w), dq(v)))
+lang("dockerfile", ["docker/{p}/Dockerfile", "{p}/Dockerfile"],
+     ["FROM python:3.12-slim", "WORKDIR /app", "COPY requirements.txt ."],
+     ["COPY . .", "CMD [\"python\", \"-m\", \"app\"]"],
+     ["RUN pip install --no-cache-dir -r requirements.txt", "# build-time settings", "ENV PYTHONUNBUFFERED=1"],
+     lambda w, v: "ENV %s=%s" % (upper(w), v))
+lang("markdown", ["docs/{p}.md", "docs/setup/{p}.md"],
+     ["# Setting up the service", "", "Configure the service before the first deploy.", "", "```"],
+     ["```", "", "Restart the service afterwards."],
+     ["# the values below are read at startup"],
+     lambda w, v: "%s=%s" % (upper(w), v))
+lang("log", ["logs/{p}.log"],
+     ["2024-05-01T12:00:00Z INFO  starting worker pid=4242"],
+     ["2024-05-01T12:00:09Z INFO  shutdown complete"],
+     ["2024-05-01T12:00:01Z DEBUG loaded 42 routes", "2024-05-01T12:00:02Z WARN  slow query took 812ms",
+      "2024-05-01T12:00:03Z INFO  healthcheck ok"],
+     lambda w, v: "2024-05-01T12:00:04Z DEBUG config %s=%s" % (snake(w), v))
+lang("ipynb", ["notebooks/{p}.ipynb"], [], [],
+     ["import pandas as pd", "df = pd.read_csv(\"data/orders.csv\")", "df.head()"],
+     lambda w, v: "%s = %s" % (snake(w), dq(v)))
+# Hosts for snippets no language above takes: kept verbatim in files of their own kind.
+for _n, _p in [("pem", ["certs/{p}.pem", "keys/{p}.key"]), ("netrc", ["home/{p}/.netrc"]),
+               ("npmrc", ["{p}/.npmrc"]), ("gitcreds", ["home/{p}/.git-credentials"]),
+               ("ppk", ["keys/{p}.ppk"]), ("text", ["notes/{p}.txt"])]:
+    lang(_n, _p, [], [], [], lambda w, v: None)
+
+DERIVE_LANGS = ["python", "javascript", "typescript", "go", "java", "csharp", "ruby", "php", "shell",
+                "yaml", "k8s", "ghactions", "gitlabci", "json", "toml", "ini", "properties", "env",
+                "xml", "hcl", "dockerfile", "log", "ipynb"]
+
+
+def classify(text):
+    """The host language for a rule example's text."""
+    lines = [l for l in text.split("\n")]
+    first = next((l for l in lines if l.strip() and not l.lstrip().startswith(("#", "//", "--"))), "")
+    s = first.strip()
+    if "-----BEGIN" in text:
+        if re.match(r"^[\w.-]+:\s*[|>]", s) or re.match(r"^\w+:\s*$", s):
+            return "yaml"
+        if re.match(r"^[A-Z_][A-Z0-9_]*=", s):
+            return "env"
+        if s.startswith(("$ ", "gpg ", "cat ")):
+            return "shell" if not s.startswith("$ ") else "markdown"
+        if s.startswith("{") or s.startswith('"'):
+            return "json"
+        return "pem"
+    if s.startswith("PuTTY-User-Key-File"):
+        return "ppk"
+    if s.startswith(("{", "[{", "[\"")):
+        return "json"
+    if re.match(r'^"[^"]+"\s*:', s):
+        return "json"
+    if s.startswith("<"):
+        return "xml"
+    if re.match(r"^machine\s", s):
+        return "netrc"
+    if re.match(r"^(?i:https?|ftps?)://", s):
+        return "gitcreds"
+    if re.match(r"^(//\S+:)?_(auth|authToken|password)\b|^registry\s*=|^//", s) or s.startswith("npmScopes"):
+        return "npmrc" if not s.startswith("npmScopes") else "yaml"
+    if re.match(r"^\[[^\]]+\]$", s):
+        return "ini"
+    if re.match(r'^(provider|resource|variable|credentials|module|locals|terraform|data)\b.*\{\s*$', s):
+        return "hcl"
+    if re.match(r"^(FROM|ENV|ARG|RUN|LABEL)\s", s):
+        return "dockerfile"
+    if s.startswith("$ "):
+        return "markdown"
+    if re.match(r"^(export|curl|wget|gpg|git|docker|npm|yarn|gh|aws|az|gcloud|kubectl|helm|http|"
+                r"set|source|echo|heroku|vault|fly|flyctl|terraform|psql|mysql|mongosh|redis-cli|"
+                r"twilio|stripe|sentry-cli|doctl|pip|python3?|node|npx)\b", s):
+        return "shell"
+    if re.match(r"^(const|let|var)\s", s) and ("'" in s or '"' in s or "`" in s):
+        if ":=" in s:
+            return "go"
+        if "=>" in s or s.endswith(";") or "require(" in s:
+            return "javascript"
+        return "javascript"
+    if ":=" in s or s.startswith(("func ", "package ")):
+        return "go"
+    if re.match(r"^(private|public|protected|static|final|String)\b", s):
+        return "csharp" if ("string " in s or "@\"" in s) else "java"
+    if re.match(r"^(var|using|new)\b", s) or "@\"" in s:
+        return "csharp"
+    if re.match(r"^\$\w+\s*=", s) or s.startswith(("define(", "<?php")) or re.match(r"^'[\w.-]+'\s*=>", s):
+        return "php"
+    if re.match(r"^:\w+\s*=>", s) or re.match(r"^(config|Rails|ENV)\b", s) or s.startswith("---"):
+        return "ruby" if not s.startswith("---") else "yaml"
+    if re.match(r"^(import|from|def|self\.|os\.)", s):
+        return "python"
+    if re.match(r"^[A-Z][A-Z0-9_]*=", s):
+        return "env"
+    if re.match(r"^[a-z][\w-]*(\.[\w-]+)+\s*=", s):
+        return "properties"
+    if re.match(r"^[A-Za-z_][\w.-]*\s*=\s*[\"']", s):
+        return "python" if re.match(r"^[A-Za-z_]\w*\s", s) else "toml"
+    if re.match(r"^[A-Za-z_][\w.-]*\s*=", s):
+        return "ini"
+    if re.match(r"^-?\s*[\"']?[\w.@/-]+[\"']?\s*:(\s|$)", s):
+        return "yaml"
+    if re.match(r"^\d{4}-\d\d-\d\d", s):
+        return "log"
+    return "text"
+
+
+# --------------------------------------------------------------------------------------------
+# Names for derived plantings
+
+STOP = {"api", "key", "token", "secret", "access", "auth", "legacy", "v2", "id", "personal", "pat"}
+
+
+def name_candidates(rule, secret):
+    words = [w for w in re.split(r"[-_]", rule.id) if w]
+    cands = [words]
+    for kw in rule.keywords:
+        if not re.fullmatch(r"[a-z][a-z0-9_-]{2,}", kw) or kw in secret.lower():
+            continue
+        kwords = [w for w in re.split(r"[-_]", kw) if w]
+        if not any(w in ("key", "token", "secret", "password", "pass", "pwd") for w in kwords):
+            kwords = kwords + ["api", "key"]
+        cands.append(kwords)
+        if kwords[-1] != "token":
+            cands.append([w for w in re.split(r"[-_]", kw) if w] + ["token"])
+    seen, out = set(), []
+    for c in cands:
+        t = tuple(c)
+        if t not in seen:
+            seen.add(t)
+            out.append(c)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Fresh checksummed tokens
+
+
+def b62(n, width=6):
+    s = ""
+    while n:
+        s = B62[n % 62] + s
+        n //= 62
+    return s.rjust(width, "0")
+
+
+def github_style(rng, prefix, valid=True):
+    body = "".join(rng.choice(ALNUM) for _ in range(30))
+    crc = b62(zlib.crc32(body.encode()))
+    if not valid:
+        bad = crc
+        while bad == crc:
+            bad = crc[:-1] + rng.choice(B62)
+        crc = bad
+    return prefix + body + crc
+
+
+CHECKSUM_PREFIXES = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "npm_"]
+
+# --------------------------------------------------------------------------------------------
+# Hard negatives
+
+
+def rand(rng, alphabet, n):
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+def ssh_body(rng, kind):
+    head = {"rsa": "AAAAB3NzaC1yc2EAAAADAQABAAABgQ", "ed": "AAAAC3NzaC1lZDI1NTE5AAAAI"}[kind]
+    n = 360 if kind == "rsa" else 43
+    return head + rand(rng, string.ascii_letters + string.digits + "+/", n)
+
+
+def pem_block(rng, label, lines=6):
+    body = [rand(rng, string.ascii_letters + string.digits + "+/", 64) for _ in range(lines)]
+    body.append(rand(rng, string.ascii_letters + string.digits + "+/", 20) + "==")
+    return ["-----BEGIN %s-----" % label] + body + ["-----END %s-----" % label]
+
+
+JWT_IO = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwi"
+          "aWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
+
+
+def value_negatives(rng):
+    """(kind, name words, value) hard negatives that any language can assign."""
+    h = lambda algo, s: hashlib.new(algo, s.encode()).hexdigest()
+    seed = rand(rng, ALNUM, 12)
+    integrity = "sha512-" + base64.b64encode(hashlib.sha512(seed.encode()).digest()).decode()
+    uuid4 = lambda: "%08x-%04x-4%03x-%04x-%012x" % (rng.getrandbits(32), rng.getrandbits(16),
+                                                    rng.getrandbits(12), 0x8000 | rng.getrandbits(14),
+                                                    rng.getrandbits(48))
+    bcrypt = "$2b$12$" + rand(rng, string.ascii_letters + string.digits + "./", 53)
+    return [
+        ("example-key", ["aws", "access", "key", "id"], "AKIAIOSFODNN7EXAMPLE"),
+        ("example-key", ["aws", "secret", "access", "key"], "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+        ("example-key", ["aws", "access", "key", "id"], "AKIAI44QH8DHBEXAMPLE"),
+        ("example-key", ["aws", "secret", "access", "key"], "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"),
+        ("example-key", ["id", "token"], JWT_IO),
+        ("wrong-checksum", ["github", "token"], github_style(rng, "ghp_", False)),
+        ("wrong-checksum", ["gh", "oauth", "token"], github_style(rng, "gho_", False)),
+        ("wrong-checksum", ["npm", "token"], github_style(rng, "npm_", False)),
+        ("wrong-checksum", ["github", "app", "token"], github_style(rng, "ghs_", False)),
+        ("wrong-checksum", ["gh", "user", "token"], github_style(rng, "ghu_", False)),
+        ("wrong-checksum", ["github", "refresh", "token"], github_style(rng, "ghr_", False)),
+        ("placeholder", ["api", "key"], "YOUR_API_KEY"),
+        ("placeholder", ["github", "token"], "ghp_" + "x" * 36),
+        ("placeholder", ["db", "password"], "changeme"),
+        ("placeholder", ["secret", "key"], "<secret-key>"),
+        ("placeholder", ["slack", "bot", "token"], "xoxb-your-token-here"),
+        ("placeholder", ["stripe", "secret", "key"], "sk_live_" + "x" * 24),
+        ("placeholder", ["auth", "token"], "<token>"),
+        ("placeholder", ["client", "secret"], "REPLACE_ME"),
+        ("placeholder", ["aws", "secret", "access", "key"], "*" * 40),
+        ("placeholder", ["admin", "password"], "your-password-here"),
+        ("placeholder", ["openai", "api", "key"], "sk-..."),
+        ("placeholder", ["aws", "access", "key", "id"], "AKIAXXXXXXXXXXXXXXXX"),
+        ("template", ["db", "password"], "{{ .Values.db.password }}"),
+        ("template", ["api", "key"], "${API_KEY}"),
+        ("template", ["db", "password"], "%(db_password)s"),
+        ("template", ["vault", "token"], "{{ vault_token }}"),
+        ("template", ["client", "secret"], "#{CLIENT_SECRET}"),
+        ("template", ["smtp", "password"], "$(SMTP_PASSWORD)"),
+        ("template", ["secret", "key", "base"], "<%= ENV['SECRET_KEY_BASE'] %>"),
+        ("template", ["github", "token"], "${{ secrets.GITHUB_TOKEN }}"),
+        ("hash", ["commit", "sha"], h("sha1", seed + "c")),
+        ("hash", ["checksum", "sha256"], h("sha256", seed + "a")),
+        ("hash", ["password", "hash"], h("sha512", seed + "p")),
+        ("hash", ["api", "key", "sha256"], h("sha256", seed + "k")),
+        ("hash", ["integrity"], integrity),
+        ("hash", ["image", "digest"], "sha256:" + h("sha256", seed + "i")),
+        ("hash", ["password", "hash"], bcrypt),
+        ("hash", ["etag"], h("md5", seed + "e")),
+        ("hash", ["token", "fingerprint"], h("sha1", seed + "t")),
+        ("hash", ["secret", "sha512"], h("sha512", seed + "s")),
+        ("uuid", ["request", "id"], uuid4()),
+        ("uuid", ["tenant", "id"], uuid4()),
+        ("uuid", ["api", "key", "id"], uuid4()),
+        ("uuid", ["correlation", "id"], uuid4()),
+        ("uuid", ["client", "id"], uuid4()),
+        ("uuid", ["subscription", "id"], uuid4()),
+        ("public-key", ["ssh", "public", "key"], "ssh-rsa " + ssh_body(rng, "rsa") + " deploy@build-01"),
+        ("public-key", ["deploy", "key", "pub"], "ssh-ed25519 " + ssh_body(rng, "ed") + " ci@acme"),
+        ("public-key", ["stripe", "publishable", "key"], "pk_live_" + rand(rng, ALNUM, 24)),
+        ("public-key", ["sentry", "dsn"], "https://%s@o%d.ingest.sentry.io/%d" % (
+            rand(rng, "0123456789abcdef", 32), rng.randrange(10**5, 10**6), rng.randrange(10**6, 10**7))),
+        ("public-key", ["age", "recipient"], "age1" + rand(rng, "qpzry9x8gf2tvdw0s3jn54khce6mua7l", 58)),
+        ("word-like", ["password", "field"], "password_confirmation"),
+        ("word-like", ["api", "key", "header"], "X-Api-Key"),
+        ("word-like", ["token", "type"], "Bearer"),
+        ("word-like", ["secret", "name"], "prod/payments/stripe"),
+        ("word-like", ["password", "env", "var"], "DB_PASSWORD"),
+        ("word-like", ["auth", "token", "param"], "access_token"),
+        ("word-like", ["password", "policy"], "StrongPasswordPolicy"),
+        ("word-like", ["secret", "key", "ref"], "app.settings.secretKey"),
+    ]
+
+
+# Code-shaped hard negatives per language: (kind, line).
+CODE_NEGATIVES = {
+    "python": [("env-lookup", 'API_KEY = os.environ["API_KEY"]'),
+               ("env-lookup", 'DB_PASSWORD = os.getenv("DB_PASSWORD", "")'),
+               ("word-like", "        self.password = password"),
+               ("word-like", "    password = get_password(user)"),
+               ("word-like", '    token = request.headers.get("Authorization")'),
+               ("word-like", "    api_key: str = Field(..., min_length=32)"),
+               ("template", '    dsn = "postgresql://%(user)s:%(password)s@%(host)s/app" % cfg')],
+    "javascript": [("env-lookup", "const token = process.env.GITHUB_TOKEN;"),
+                   ("env-lookup", "const { STRIPE_SECRET_KEY: stripeKey } = process.env;"),
+                   ("word-like", "const passwordInput = document.querySelector('#password');"),
+                   ("word-like", "const apiKey = config.get('apiKey');"),
+                   ("template", "const url = `https://${user}:${password}@${host}/db`;")],
+    "typescript": [("env-lookup", "export const API_KEY = process.env.API_KEY ?? '';"),
+                   ("word-like", "  password: string;"),
+                   ("word-like", "const token = await this.auth.getAccessToken();")],
+    "go": [("env-lookup", 'var apiToken = os.Getenv("API_TOKEN")'),
+           ("word-like", "\tPassword: cfg.Password,"),
+           ("word-like", 'var passwordFlag = flag.String("password", "", "database password")')],
+    "java": [("env-lookup", '    private final String secret = System.getenv("CLIENT_SECRET");'),
+             ("word-like", "    String password = user.getPassword();"),
+             ("template", '    @Value("${app.datasource.password}") private String dbPassword;')],
+    "csharp": [("env-lookup", '        var apiKey = Environment.GetEnvironmentVariable("API_KEY");'),
+               ("word-like", "        var token = await GetTokenAsync(cancellationToken);"),
+               ("word-like", '        public string Password { get; set; } = string.Empty;')],
+    "ruby": [("env-lookup", "  API_KEY = ENV.fetch('STRIPE_API_KEY')"),
+             ("env-lookup", "  PASSWORD = ENV['DB_PASSWORD']"),
+             ("template", '  DSN = "postgres://#{user}:#{password}@db/app"'),
+             ("word-like", "  # self.password = params[:password]")],
+    "php": [("env-lookup", "    'password' => getenv('DB_PASSWORD'),"),
+            ("env-lookup", "    'api_key' => $_ENV['API_KEY'] ?? null,"),
+            ("word-like", "    'secret' => $request->input('secret'),"),
+            ("env-lookup", "    'token' => env('SLACK_TOKEN'),")],
+    "shell": [("env-lookup", 'export GITHUB_TOKEN="${GITHUB_TOKEN:?missing}"'),
+              ("env-lookup", 'curl -H "Authorization: Bearer $API_TOKEN" https://api.acme.io/v1/me'),
+              ("env-lookup", 'curl -u "$NEXUS_USER:$NEXUS_PASSWORD" https://nexus.acme.io/repository/'),
+              ("word-like", 'read -rsp "Password: " PASSWORD')],
+    "yaml": [("env-lookup", "password: ${DB_PASSWORD}"),
+             ("template", 'api_key: "{{ .Values.apiKey }}"')],
+    "k8s": [("template", '  DB_PASSWORD: "{{ .Values.db.password }}"')],
+    "ghactions": [("template", "      GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}"),
+                  ("template", "      NPM_TOKEN: ${{ secrets.NPM_TOKEN }}")],
+    "gitlabci": [("env-lookup", "  DEPLOY_TOKEN: $CI_JOB_TOKEN")],
+    "json": [("template", '  "password": "${DB_PASSWORD}",')],
+    "toml": [("env-lookup", 'token = "${TOKEN}"')],
+    "ini": [("template", "password = %(db_password)s")],
+    "properties": [("env-lookup", "spring.datasource.password=${DB_PASSWORD}"),
+                   ("word-like", "app.security.password-min-length=12")],
+    "env": [("env-lookup", "API_KEY=${API_KEY}"), ("env-lookup", "DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app")],
+    "xml": [("env-lookup", "  <password>${env.DB_PASSWORD}</password>"),
+            ("env-lookup", '  <add key="ApiKey" value="%API_KEY%" />')],
+    "hcl": [("env-lookup", "  db_password = var.db_password"),
+            ("template", '  token = "${var.api_token}"')],
+    "dockerfile": [("env-lookup", "ARG NPM_TOKEN"), ("env-lookup", "ENV API_TOKEN=${API_TOKEN}"),
+                   ("word-like", "ENV PASSWORD_FILE=/run/secrets/db_password")],
+    "markdown": [("placeholder", "export OPENAI_API_KEY=<your-key>"),
+                 ("placeholder", "curl -u admin:changeme https://localhost:9200")],
+    "log": [("placeholder", "2024-05-01T12:00:05Z INFO  login ok user=alice password=********"),
+            ("hash", "2024-05-01T12:00:06Z INFO  deployed commit 3e1f0c9d8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e")],
+    "ipynb": [("env-lookup", 'api_key = os.environ["OPENAI_API_KEY"]')],
+}
+
+
+def block_negatives(rng, lang_name):
+    """Multi-line hard negatives (public keys, certificates) for the languages that hold them."""
+    cert = pem_block(rng, "CERTIFICATE", 8)
+    pub = pem_block(rng, "PUBLIC KEY", 5)
+    pgp = ["-----BEGIN PGP PUBLIC KEY BLOCK-----", ""] + pem_block(rng, "X", 5)[1:-1] + \
+          ["=" + rand(rng, ALNUM, 4), "-----END PGP PUBLIC KEY BLOCK-----"]
+    if lang_name == "pem":
+        return [("public-key", cert), ("public-key", pub)]
+    if lang_name in ("yaml", "k8s"):
+        ind = "  " if lang_name == "k8s" else ""
+        return [("public-key", [ind + "tls.crt: |"] + [ind + "  " + l for l in cert])]
+    if lang_name == "python":
+        return [("public-key", ['PUBLIC_KEY = """' + pub[0]] + pub[1:-1] + [pub[-1] + '"""'])]
+    if lang_name == "markdown":
+        return [("public-key", pgp)]
+    if lang_name == "shell":
+        return [("public-key", ["cat >> ~/.ssh/authorized_keys <<'EOF'", "ssh-rsa " + ssh_body(rng, "rsa") + " ops@bastion", "EOF"])]
+    return []
+
+
+# --------------------------------------------------------------------------------------------
+# Building files
+
+
+class Item:
+    """A block of lines; positive labels point at (line offset in block, secret)."""
+
+    def __init__(self, lines, pos=None, neg=None):
+        self.lines, self.pos, self.neg = lines, pos, neg
+
+
+def render_file(lang_name, items, rng):
+    """Returns (text, [(item, first_line)]) and for notebooks the cell map."""
+    L = LANGS[lang_name]
+    if lang_name == "ipynb":
+        cells, placed = [], []
+        cells.append({"cell_type": "markdown", "metadata": {}, "source": ["# Order analysis\n"]})
+        for it in items:
+            src = [rng.choice(L.filler)] + it.lines + [rng.choice(L.filler)]
+            placed.append((it, len(cells) + 1, 2))  # cell index (1-based), line in cell
+            cells.append({"cell_type": "code", "execution_count": len(cells), "metadata": {},
+                          "outputs": [], "source": [l + "\n" for l in src[:-1]] + [src[-1]]})
+        nb = {"cells": cells, "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                                          "name": "python3"}},
+              "nbformat": 4, "nbformat_minor": 5}
+        text = json.dumps(nb, indent=1) + "\n"
+        return text, placed
+    out = list(L.pre)
+    placed = []
+    for it in items:
+        if L.filler:
+            out.append(rng.choice(L.filler))
+        if lang_name == "markdown" and it.pos is not None and any(l.startswith("```") for l in it.lines):
+            pass
+        placed.append((it, len(out) + 1))
+        out.extend(it.lines)
+        if lang_name in ("pem", "netrc", "npmrc", "gitcreds", "text", "ini", "toml") and it.lines and it.lines[-1].strip():
+            out.append("")
+    out.extend(L.post)
+    return "\n".join(out) + "\n", placed
+
+
+def notebook_file_line(text, cell_idx, cell_line):
+    """Line in the notebook's JSON text that holds a cell's source line (1-based)."""
+    lines = text.split("\n")
+    cell, in_source, n = 0, False, 0
+    for i, l in enumerate(lines):
+        if l.startswith("  {") or l == "  {":
+            pass
+        if '"cell_type"' in l:
+            cell += 1
+        if cell == cell_idx and l.strip().startswith('"source"'):
+            in_source, n = True, 0
+            continue
+        if in_source:
+            n += 1
+            if n == cell_line:
+                return i + 1
+    return 1
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("out")
+    ap.add_argument("--repo", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    args = ap.parse_args()
+    out = os.path.abspath(args.out)
+    if os.path.exists(out):
+        if not args.force:
+            sys.exit("gen_accuracy: %s exists (use --force)" % out)
+        shutil.rmtree(out)
+    labels = generate(os.path.abspath(args.repo), out, args.seed)
+    labels_path = out.rstrip("/") + ".labels.json"
+    with open(labels_path, "w") as f:
+        json.dump(labels, f, indent=1, sort_keys=True)
+    print("gen_accuracy: %d files, %d positives (%d rules), %d hard negatives -> %s" % (
+        labels["files"], len(labels["positives"]), sum(1 for r in labels["rules"].values() if r["planted"]),
+        len(labels["negatives"]), labels_path), file=sys.stderr)
+
+
+def generate(repo, out, seed):
+    rng = random.Random(seed)
+    rules, skipped = load_rules(repo)
+    by_id = {r.id: r for r in rules}
+
+    # 1. Positive plantings, grouped by host language: (lang, Item).
+    plantings = {n: [] for n in LANGS}
+
+    def plant(lang_name, lines, offset_line, secret, rule, source, encoded=None):
+        it = Item(lines, pos=dict(rule=rule.id, family=rule.family if not encoded else "encoded",
+                                  secret=secret, source=source, line_off=offset_line, lang=lang_name,
+                                  encoded=encoded))
+        plantings[lang_name].append(it)
+
+    rotate = 0
+    for rule in rules:
+        for text, secret in rule.examples:
+            text = text.strip("\n")
+            host = classify(text)
+            lines = text.split("\n")
+            off = text[: text.index(secret)].count("\n")
+            plant(host, lines, off, secret, rule, "example")
+            # Derived: the same secret assigned to a name in other languages.
+            if "\n" in secret or rule.regex is None:
+                continue
+            made = 0
+            names = name_candidates(rule, secret)
+            for k in range(len(DERIVE_LANGS)):
+                if made >= 2:
+                    break
+                ln = DERIVE_LANGS[(rotate + k) % len(DERIVE_LANGS)]
+                if ln == host:
+                    continue
+                for words in names:
+                    line = LANGS[ln].assign(words, secret)
+                    if line and rule.finds(line, secret):
+                        plant(ln, [line], 0, secret, rule, "derived")
+                        made += 1
+                        break
+            rotate += 3
+
+    # Fresh checksummed tokens, two per format, assigned like derived plantings.
+    for prefix in CHECKSUM_PREFIXES:
+        owners = [r for r in rules if prefix in r.keywords and r.regex is not None]
+        for i in range(3):
+            tok = github_style(rng, prefix)
+            owner = next((r for r in owners if r.finds(tok, tok)), None)
+            if owner is None:
+                continue
+            for k in range(2):
+                ln = DERIVE_LANGS[(rotate + k * 7) % len(DERIVE_LANGS)]
+                for words in name_candidates(owner, tok):
+                    line = LANGS[ln].assign(words, tok)
+                    if line and owner.finds(line, tok):
+                        plant(ln, [line], 0, tok, owner, "fresh")
+                        break
+            rotate += 5
+
+    # Encoded: a few prefixed tokens base64-encoded in a Kubernetes Secret's data: (decoding).
+    enc = 0
+    for rule in rules:
+        if enc >= 24 or rule.family in ("generic", "private-key", "database", "auth"):
+            continue
+        for text, secret in rule.examples[:1]:
+            if "\n" in secret or not rule.finds(secret, secret):
+                continue
+            b = base64.b64encode(secret.encode()).decode()
+            name = upper([w for w in re.split(r"[-_]", rule.id) if w])
+            plantings["k8s"].append(Item(["  %s: %s" % (name, b)],
+                                         pos=dict(rule=rule.id, family="encoded", secret=secret, source="encoded",
+                                                  line_off=0, lang="k8s-data", encoded=b)))
+            enc += 1
+
+    # 2. Files: chunks of plantings of one language, interleaved with hard negatives.
+    files = {}
+    positives, negatives = [], []
+    vneg = value_negatives(rng)
+    vneg_i = 0
+    used_paths = set()
+    counters = {}
+    projects = ["billing", "payments", "search", "orders", "gateway", "auth", "ledger", "mailer",
+                "reports", "catalog", "inventory", "notify", "analytics", "checkout", "profile"]
+
+    def new_path(lang_name):
+        L = LANGS[lang_name]
+        while True:
+            c = counters.get(lang_name, 0)
+            counters[lang_name] = c + 1
+            tmpl = L.paths[c % len(L.paths)]
+            p = tmpl.format(p=projects[c % len(projects)] + ("" if c < len(projects) else str(c // len(projects))))
+            if p not in used_paths:
+                used_paths.add(p)
+                return p
+
+    # Separate k8s data: items need a data: section of their own.
+    k8s_data = [it for it in plantings["k8s"] if it.pos and it.pos.get("encoded")]
+    plantings["k8s"] = [it for it in plantings["k8s"] if not (it.pos and it.pos.get("encoded"))]
+
+    def negatives_for(lang_name, n):
+        nonlocal vneg_i
+        out = []
+        L = LANGS[lang_name]
+        code = list(CODE_NEGATIVES.get(lang_name, []))
+        rng.shuffle(code)
+        for kind, line in code[: max(1, n // 3)]:
+            out.append(Item([line], neg=dict(kind=kind)))
+        tries = 0
+        while len(out) < n and tries < 4 * n:
+            tries += 1
+            kind, words, value = vneg[vneg_i % len(vneg)]
+            vneg_i += 1
+            line = L.assign(words, value)
+            if line is None:
+                continue
+            out.append(Item([line], neg=dict(kind=kind)))
+        for kind, lines in block_negatives(rng, lang_name):
+            out.append(Item(lines, neg=dict(kind=kind)))
+        return out
+
+    queue = []  # (lang, items, extra) to render
+    for lang_name, items in plantings.items():
+        if not items:
+            continue
+        per_file = 1 if lang_name in ("ppk",) else 10
+        for i in range(0, len(items), per_file):
+            chunk = items[i:i + per_file]
+            queue.append((lang_name, chunk))
+    if k8s_data:
+        for i in range(0, len(k8s_data), 8):
+            queue.append(("k8s-data", k8s_data[i:i + 8]))
+
+    fallback, dropped = [], []
+    while queue:
+        lang_name, chunk = queue.pop(0)
+        host = "k8s" if lang_name == "k8s-data" else lang_name
+        nn = 0 if host in ("ppk", "gitcreds", "netrc", "npmrc") else (4 if host in ("pem", "text") else 8)
+        negs = negatives_for(host, nn) if nn else []
+        items = list(chunk)
+        # Interleave: a negative after every positive or so.
+        mixed = []
+        for j, it in enumerate(items):
+            mixed.append(it)
+            if j < len(negs):
+                mixed.append(negs[j])
+        mixed.extend(negs[len(items):])
+        path = new_path(host)
+        pre_backup = LANGS[host].pre
+        if lang_name == "k8s-data":
+            LANGS[host].pre = pre_backup[:-1] + ["data:"]
+        text, placed = render_file(host, mixed, rng)
+        LANGS[host].pre = pre_backup
+        # Oracle: each planted secret must still be extracted by its rule where it was put.
+        bad = []
+        lines = text.split("\n")
+        starts = [0]
+        for l in lines:
+            starts.append(starts[-1] + len(l) + 1)
+        for pl in placed:
+            it = pl[0]
+            if it.pos is None or it.pos.get("encoded"):
+                continue
+            rule = by_id[it.pos["rule"]]
+            if host == "ipynb":
+                src = "\n".join(it.lines)
+                ok = rule.finds(src, it.pos["secret"])
+            else:
+                # A window of the planted block and two lines either side (the engine confirms
+                # matches in windows too; the whole file would make the slow generic regexes
+                # take seconds in Python).
+                first = pl[1]
+                lo = max(0, first - 3)
+                hi = min(len(lines), first - 1 + len(it.lines) + 2)
+                window = "\n".join(lines[lo:hi])
+                block = "\n".join(it.lines)
+                at = starts[first - 1] - starts[lo] + block.index(it.pos["secret"])
+                ok = rule.finds(window, it.pos["secret"], at)
+            if not ok:
+                bad.append(it)
+        if bad:
+            keep = [it for it in chunk if it not in bad]
+            if keep:
+                queue.insert(0, (lang_name, keep))
+            for it in bad:
+                if it.pos["source"] == "example" and host != "text":
+                    fallback.append(it)
+                elif it.pos["source"] == "example":
+                    dropped.append({"rule": it.pos["rule"], "secret": it.pos["secret"],
+                                    "why": "the rule's regex (Python re) does not extract the secret "
+                                           "from its own example text"})
+            continue
+        files[path] = text
+        for pl in placed:
+            it = pl[0]
+            rec = {"file": path}
+            if host == "ipynb":
+                cell, first = pl[1], pl[2]
+                rec.update(cell=cell, cell_line=first + (it.pos or {}).get("line_off", 0),
+                           cell_start_line=first, cell_end_line=first + len(it.lines) - 1)
+                rec["line"] = notebook_file_line(text, cell, rec["cell_line"])
+                rec["end_line"] = rec["line"] + len(it.lines) - 1
+            else:
+                first = pl[1]
+                rec["line"] = first + (it.pos or {}).get("line_off", 0)
+                rec["start_line"] = first
+                rec["end_line"] = first + len(it.lines) - 1
+            if it.pos is not None:
+                p = dict(rec)
+                p.update(rule=it.pos["rule"], family=it.pos["family"], secret=it.pos["secret"],
+                         source=it.pos["source"], lang=it.pos["lang"] if host != "k8s" or not it.pos.get("encoded") else "k8s-data")
+                if it.pos.get("encoded"):
+                    p["encoded"] = it.pos["encoded"]
+                positives.append(p)
+            else:
+                n = dict(rec)
+                n.update(kind=it.neg["kind"], text="\n".join(it.lines))
+                negatives.append(n)
+        if not queue and fallback:
+            # Examples that their host broke: each alone in a plain text file.
+            for it in fallback:
+                queue.append(("text", [it]))
+            fallback = []
+
+    # 3. Write.
+    for path, text in sorted(files.items()):
+        full = os.path.join(out, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w") as f:
+            f.write(text)
+
+    planted = {}
+    for p in positives:
+        planted[p["rule"]] = planted.get(p["rule"], 0) + 1
+    rule_info = {r.id: {"family": r.family, "planted": planted.get(r.id, 0), "examples": len(r.examples)}
+                 for r in rules}
+    for rid, why in skipped.items():
+        if rid in rule_info:
+            rule_info[rid]["skipped"] = why
+    return {"version": GENERATOR_VERSION, "seed": seed, "files": len(files), "positives": positives,
+            "negatives": negatives, "rules": rule_info,
+            "skipped_rules": skipped, "dropped_examples": dropped}
+
+
+if __name__ == "__main__":
+    main()
