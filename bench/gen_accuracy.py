@@ -317,11 +317,44 @@ lang("log", ["logs/{p}.log"],
 lang("ipynb", ["notebooks/{p}.ipynb"], [], [],
      ["import pandas as pd", "df = pd.read_csv(\"data/orders.csv\")", "df.head()"],
      lambda w, v: "%s = %s" % (snake(w), dq(v)))
+lang("minjs", ["dist/{p}.min.js", "public/assets/{p}-bundle.min.js"], [], [],
+     ['function r(e){return e&&e.__esModule?e:{default:e}}', 'var n=Object.defineProperty,o=Object.keys;',
+      'e.exports=function(t,n){for(var r=0;r<n.length;r++){var o=n[r];o.enumerable=o.enumerable||!1}};'],
+     lambda w, v: 'var %s="%s";' % (camel(w), v))
 # Hosts for snippets no language above takes: kept verbatim in files of their own kind.
 for _n, _p in [("pem", ["certs/{p}.pem", "keys/{p}.key"]), ("netrc", ["home/{p}/.netrc"]),
                ("npmrc", ["{p}/.npmrc"]), ("gitcreds", ["home/{p}/.git-credentials"]),
                ("ppk", ["keys/{p}.ppk"]), ("text", ["notes/{p}.txt"])]:
     lang(_n, _p, [], [], [], lambda w, v: None)
+
+# Other places a token is used, not assigned: client constructors, headers, CLI flags, URLs,
+# comments. (lang, template) with {v} the secret and {n} a snake_case name.
+USE_CONTEXTS = [
+    ("python", 'client = ApiClient(api_key="{v}", timeout=10)'),
+    ("python", '    headers = {{"Authorization": "Bearer {v}", "Accept": "application/json"}}'),
+    ("python", "# old {n}: {v} (rotated 2024-03)"),
+    ("javascript", "const res = await fetch(url, {{ headers: {{ Authorization: `Bearer {v}` }} }});"),
+    ("javascript", "const client = new Client({{ apiKey: '{v}', region: 'eu' }});"),
+    ("typescript", "  private readonly token = '{v}';"),
+    ("go", '\treq.Header.Set("Authorization", "Bearer {v}")'),
+    ("go", '\tclient := api.NewClient("{v}", api.WithRetries(3))'),
+    ("java", '        conn.setRequestProperty("Authorization", "Bearer {v}");'),
+    ("csharp", '        client.DefaultRequestHeaders.Add("X-Api-Key", "{v}");'),
+    ("ruby", "  client = Acme::Client.new(api_key: '{v}')"),
+    ("php", "    'client' => new Client(['token' => '{v}']),"),
+    ("shell", 'curl -sS -H "Authorization: Bearer {v}" https://api.acme.io/v1/status'),
+    ("shell", "acmectl login --token {v} --region eu-west-1"),
+    ("shell", 'curl -sS "https://api.acme.io/v1/items?api_key={v}&limit=10"'),
+    ("yaml", "      args: [\"--{n}\", \"{v}\"]"),
+    ("json", '  "headers": {{"Authorization": "Bearer {v}"}},'),
+    ("markdown", "Then call the API with the token `{v}` (ask ops for a new one)."),
+    ("log", '2024-05-01T12:00:07Z DEBUG request GET /v1/items?access_token={v} status=200'),
+    ("log", "2024-05-01T12:00:08Z DEBUG outgoing headers: Authorization: Bearer {v}"),
+    ("xml", '  <property name="{n}" value="{v}"/>'),
+    ("hcl", '  headers = {{ Authorization = "Bearer {v}" }}'),
+    ("minjs", 'var a=new e.Client({{apiKey:"{v}",region:"eu"}});'),
+    ("minjs", 't.headers.Authorization="Bearer {v}";'),
+]
 
 DERIVE_LANGS = ["python", "javascript", "typescript", "go", "java", "csharp", "ruby", "php", "shell",
                 "yaml", "k8s", "ghactions", "gitlabci", "json", "toml", "ini", "properties", "env",
@@ -541,6 +574,28 @@ def value_negatives(rng):
         ("public-key", ["sentry", "dsn"], "https://%s@o%d.ingest.sentry.io/%d" % (
             rand(rng, "0123456789abcdef", 32), rng.randrange(10**5, 10**6), rng.randrange(10**6, 10**7))),
         ("public-key", ["age", "recipient"], "age1" + rand(rng, "qpzry9x8gf2tvdw0s3jn54khce6mua7l", 58)),
+        ("placeholder", ["database", "url"], "postgres://user:password@localhost:5432/app"),
+        ("placeholder", ["mongo", "uri"], "mongodb+srv://<username>:<password>@cluster0.mongodb.net/app"),
+        ("placeholder", ["github", "token"], "ghp_" + "*" * 32 + "a1B2"),
+        ("placeholder", ["openai", "api", "key"], "sk-proj-..." ),
+        ("placeholder", ["slack", "token"], "xoxb-000000000000-0000000000000-" + "x" * 24),
+        ("placeholder", ["api", "token"], "<insert token here>"),
+        ("placeholder", ["stripe", "key"], "sk_live_..."),
+        ("env-lookup", ["db", "password"], "{{resolve:secretsmanager:prod/db:SecretString:password}}"),
+        ("env-lookup", ["api", "key"], "op://Engineering/acme-api/credential"),
+        ("env-lookup", ["db", "password", "secret", "arn"],
+         "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-" + rand(rng, ALNUM, 6)),
+        ("env-lookup", ["client", "secret"], "vault:secret/data/payments#client_secret"),
+        ("encrypted", ["db", "password"], "ENC[AES256_GCM,data:%s,iv:%s,tag:%s,type:str]" % (
+            base64.b64encode(rng.randbytes(18)).decode(), base64.b64encode(rng.randbytes(32)).decode(),
+            base64.b64encode(rng.randbytes(16)).decode())),
+        ("encrypted", ["smtp", "password"], "ENC(" + base64.b64encode(rng.randbytes(24)).decode() + ")"),
+        ("public-key", ["jwt", "public", "key"], "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA" +
+         rand(rng, string.ascii_letters + string.digits + "+/", 300) + "IDAQAB"),
+        ("public-key", ["ssh", "host", "key"], "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBB" +
+         rand(rng, string.ascii_letters + string.digits + "+/", 87) + "="),
+        ("pattern", ["github", "token", "pattern"], r"ghp_[A-Za-z0-9]{36}"),
+        ("pattern", ["aws", "key", "regex"], r"(AKIA|ASIA)[A-Z0-9]{16}"),
         ("word-like", ["password", "field"], "password_confirmation"),
         ("word-like", ["api", "key", "header"], "X-Api-Key"),
         ("word-like", ["token", "type"], "Bearer"),
@@ -636,6 +691,92 @@ def block_negatives(rng, lang_name):
     return []
 
 
+def b64(rng, n):
+    return base64.b64encode(rng.randbytes(n)).decode()
+
+
+def negative_files(rng):
+    """Whole files of high-entropy values that are not secrets: lockfiles, checksums, public keys,
+    encrypted values. (path, [(kind or None, line)])."""
+    hexs = lambda n: rng.randbytes(n).hex()
+    pkgs = ["left-pad", "lodash", "express", "react", "chalk", "debug", "ms", "semver", "uuid", "zod"]
+    files = []
+    lock = [(None, "{"), (None, '  "name": "acme-web",'), (None, '  "lockfileVersion": 3,'), (None, '  "packages": {')]
+    for i, name in enumerate(pkgs):
+        v = "%d.%d.%d" % (rng.randrange(1, 9), rng.randrange(20), rng.randrange(20))
+        lock += [(None, '    "node_modules/%s": {' % name), (None, '      "version": "%s",' % v),
+                 ("hash", '      "resolved": "https://registry.npmjs.org/%s/-/%s-%s.tgz",' % (name, name, v)),
+                 ("hash", '      "integrity": "sha512-%s"' % b64(rng, 64)),
+                 (None, "    }" + ("," if i < len(pkgs) - 1 else ""))]
+    lock += [(None, "  }"), (None, "}")]
+    files.append(("web/package-lock.json", lock))
+    yarn = [(None, "# THIS IS AN AUTOGENERATED FILE. DO NOT EDIT THIS FILE DIRECTLY."), (None, "# yarn lockfile v1"), (None, "")]
+    for name in pkgs:
+        v = "%d.%d.%d" % (rng.randrange(1, 9), rng.randrange(20), rng.randrange(20))
+        yarn += [(None, '%s@^%s:' % (name, v)), (None, '  version "%s"' % v),
+                 ("hash", '  resolved "https://registry.yarnpkg.com/%s/-/%s-%s.tgz#%s"' % (name, name, v, hexs(20))),
+                 ("hash", "  integrity sha512-%s" % b64(rng, 64)), (None, "")]
+    files.append(("web/yarn.lock", yarn))
+    mods = ["github.com/google/uuid", "golang.org/x/crypto", "github.com/spf13/cobra", "gopkg.in/yaml.v3"]
+    gosum = []
+    for m in mods:
+        v = "v%d.%d.%d" % (rng.randrange(3), rng.randrange(30), rng.randrange(10))
+        gosum += [("hash", "%s %s h1:%s" % (m, v, b64(rng, 32))), ("hash", "%s %s/go.mod h1:%s" % (m, v, b64(rng, 32)))]
+    files.append(("go.sum", gosum))
+    poetry = []
+    for name in ["requests", "urllib3", "certifi", "idna"]:
+        poetry += [(None, "[[package]]"), (None, 'name = "%s"' % name), (None, 'version = "2.%d.0"' % rng.randrange(30)),
+                   (None, "files = ["),
+                   ("hash", '    {file = "%s-2.0.0-py3-none-any.whl", hash = "sha256:%s"},' % (name, hexs(32))),
+                   ("hash", '    {file = "%s-2.0.0.tar.gz", hash = "sha256:%s"},' % (name, hexs(32))),
+                   (None, "]"), (None, "")]
+    files.append(("services/api/poetry.lock", poetry))
+    cargo = [(None, "version = 3"), (None, "")]
+    for name in ["serde", "tokio", "regex"]:
+        cargo += [(None, "[[package]]"), (None, 'name = "%s"' % name), (None, 'version = "1.0.%d"' % rng.randrange(200)),
+                  (None, 'source = "registry+https://github.com/rust-lang/crates.io-index"'),
+                  ("hash", 'checksum = "%s"' % hexs(32)), (None, "")]
+    files.append(("tools/indexer/Cargo.lock", cargo))
+    tf = [(None, 'provider "registry.terraform.io/hashicorp/aws" {'), (None, '  version = "5.31.0"'), (None, "  hashes = [")]
+    tf += [("hash", '    "h1:%s",' % b64(rng, 32))] + [("hash", '    "zh:%s",' % hexs(32)) for _ in range(4)]
+    tf += [(None, "  ]"), (None, "}")]
+    files.append(("infra/.terraform.lock.hcl", tf))
+    files.append(("ops/known_hosts", [("public-key", "github.com ssh-ed25519 " + ssh_body(rng, "ed")),
+                                      ("public-key", "gitlab.com ssh-rsa " + ssh_body(rng, "rsa")),
+                                      ("public-key", "[bastion.acme.io]:2222 ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBB" + b64(rng, 65))]))
+    html = [(None, "<!doctype html>"), (None, "<html lang=\"en\">"), (None, "<head>"),
+            ("hash", '  <script src="https://cdn.jsdelivr.net/npm/bootstrap@5.3.2/dist/js/bootstrap.bundle.min.js" integrity="sha384-%s" crossorigin="anonymous"></script>' % b64(rng, 48)),
+            ("hash", '  <link rel="stylesheet" href="/assets/app.css" integrity="sha256-%s">' % b64(rng, 32)),
+            ("hash", '  <meta http-equiv="Content-Security-Policy" content="script-src \'nonce-%s\' \'strict-dynamic\'">' % b64(rng, 16)),
+            (None, "</head>"),
+            ("hash", '<body><img alt="logo" src="data:image/png;base64,%s"></body>' % b64(rng, 300)),
+            (None, "</html>")]
+    files.append(("web/public/index.html", html))
+    n = base64.urlsafe_b64encode(rng.randbytes(256)).decode().rstrip("=")
+    jwks = [(None, "{"), (None, '  "keys": [{'), (None, '    "kty": "RSA",'), (None, '    "use": "sig",'),
+            ("public-key", '    "kid": "%s",' % hexs(16)), ("public-key", '    "n": "%s",' % n), (None, '    "e": "AQAB",'),
+            ("public-key", '    "x5c": ["MIIC%s"]' % b64(rng, 600)), (None, "  }]"), (None, "}")]
+    files.append(("web/public/.well-known/jwks.json", jwks))
+    sops = [(None, "database:"), ("encrypted", "    password: ENC[AES256_GCM,data:%s,iv:%s,tag:%s,type:str]" % (b64(rng, 20), b64(rng, 32), b64(rng, 16))),
+            ("encrypted", "    api_key: ENC[AES256_GCM,data:%s,iv:%s,tag:%s,type:str]" % (b64(rng, 30), b64(rng, 32), b64(rng, 16))),
+            (None, "sops:"), (None, "    kms: []"),
+            (None, "    age:"), ("public-key", "        - recipient: age1" + rand(rng, "qpzry9x8gf2tvdw0s3jn54khce6mua7l", 58)),
+            ("encrypted", "          enc: |"), ("encrypted", "            -----BEGIN AGE ENCRYPTED FILE-----"),
+            ("encrypted", "            " + b64(rng, 48)), ("encrypted", "            " + b64(rng, 48)),
+            ("encrypted", "            -----END AGE ENCRYPTED FILE-----"),
+            ("hash", "    mac: ENC[AES256_GCM,data:%s,iv:%s,tag:%s,type:str]" % (b64(rng, 64), b64(rng, 32), b64(rng, 16))),
+            (None, "    version: 3.8.1")]
+    files.append(("deploy/secrets/prod.enc.yaml", sops))
+    vault = [(None, "db_user: app"), ("encrypted", "db_password: !vault |"), ("encrypted", "          $ANSIBLE_VAULT;1.1;AES256")]
+    vault += [("encrypted", "          " + hexs(32)) for _ in range(5)]
+    files.append(("ansible/group_vars/prod/vault.yml", vault))
+    sealed = [(None, "apiVersion: bitnami.com/v1alpha1"), (None, "kind: SealedSecret"), (None, "metadata:"),
+              (None, "  name: app-credentials"), (None, "spec:"), (None, "  encryptedData:"),
+              ("encrypted", "    DB_PASSWORD: Ag" + b64(rng, 300)), ("encrypted", "    API_TOKEN: Ag" + b64(rng, 300))]
+    files.append(("k8s/sealed/app-credentials.yaml", sealed))
+    return files
+
+
 # --------------------------------------------------------------------------------------------
 # Building files
 
@@ -663,6 +804,15 @@ def render_file(lang_name, items, rng):
               "nbformat": 4, "nbformat_minor": 5}
         text = json.dumps(nb, indent=1) + "\n"
         return text, placed
+    if lang_name == "minjs":
+        # One long line: minified bundle code between the items.
+        parts, placed = ["/*! acme-web v3.2.1 | MIT */!function(){"], []
+        for it in items:
+            parts.append("".join(rng.choice(L.filler) for _ in range(60)))
+            placed.append((it, 1, sum(len(x) for x in parts)))
+            parts.append("".join(it.lines))
+        parts.append("}();")
+        return "".join(parts) + "\n", placed
     out = list(L.pre)
     placed = []
     for it in items:
@@ -758,6 +908,16 @@ def generate(repo, out, seed):
                         made += 1
                         break
             rotate += 3
+            # Used, not assigned: a constructor, a header, a flag, a URL, a comment.
+            n = snake([w for w in re.split(r"[-_]", rule.id) if w])
+            for k in range(len(USE_CONTEXTS)):
+                ln, tmpl = USE_CONTEXTS[(rotate + k) % len(USE_CONTEXTS)]
+                if ln == host or any(c in secret for c in "\"'`{}"):
+                    continue
+                line = tmpl.format(v=secret, n=n)
+                if rule.finds(line, secret):
+                    plant(ln, [line], 0, secret, rule, "context")
+                    break
 
     # Fresh checksummed tokens, two per format, assigned like derived plantings.
     for prefix in CHECKSUM_PREFIXES:
@@ -850,10 +1010,11 @@ def generate(repo, out, seed):
             queue.append(("k8s-data", k8s_data[i:i + 8]))
 
     fallback, dropped = [], []
+    nfile = 0
     while queue:
         lang_name, chunk = queue.pop(0)
         host = "k8s" if lang_name == "k8s-data" else lang_name
-        nn = 0 if host in ("ppk", "gitcreds", "netrc", "npmrc") else (4 if host in ("pem", "text") else 8)
+        nn = 0 if host in ("ppk", "gitcreds", "netrc", "npmrc", "minjs") else (4 if host in ("pem", "text") else 8)
         negs = negatives_for(host, nn) if nn else []
         items = list(chunk)
         # Interleave: a negative after every positive or so.
@@ -869,6 +1030,16 @@ def generate(repo, out, seed):
             LANGS[host].pre = pre_backup[:-1] + ["data:"]
         text, placed = render_file(host, mixed, rng)
         LANGS[host].pre = pre_backup
+        # Format stress on some files: Windows line ends, a UTF-8 byte-order mark, no final newline.
+        nfile += 1
+        if host not in ("ipynb", "minjs", "ppk"):
+            multiline = any(it.pos and "\n" in it.pos["secret"] for it in items)
+            if nfile % 6 == 0 and not multiline:
+                text = text.replace("\n", "\r\n")
+            if nfile % 9 == 0:
+                text = text.rstrip("\r\n")
+            if nfile % 11 == 0:
+                text = "\ufeff" + text
         # Oracle: each planted secret must still be extracted by its rule where it was put.
         bad = []
         lines = text.split("\n")
@@ -891,10 +1062,13 @@ def generate(repo, out, seed):
                 lo = max(0, first - 3)
                 hi = min(len(lines), first - 1 + len(it.lines) + 2)
                 window = "\n".join(lines[lo:hi])
-                block = "\n".join(it.lines)
-                at = starts[first - 1] - starts[lo] + block.index(it.pos["secret"])
-                ok = rule.finds(window, it.pos["secret"], at)
+                block = ("" if host == "minjs" else "\r\n" if "\r\n" in text else "\n").join(it.lines)
+                base = pl[2] if host == "minjs" else text.index(block, starts[first - 1])
+                b0, b1 = base - starts[lo], base - starts[lo] + len(block)
+                ok = any(s == it.pos["secret"] and b0 <= a < b1 for a, s in rule.extract(window))
             if not ok:
+                if os.environ.get("GEN_ACCURACY_DEBUG"):
+                    print("oracle: %s in %s (%s) not extracted:\n%r" % (it.pos["rule"], path, it.pos["source"], text if host == "ipynb" else window), file=sys.stderr)
                 bad.append(it)
         if bad:
             keep = [it for it in chunk if it not in bad]
@@ -939,6 +1113,14 @@ def generate(repo, out, seed):
             for it in fallback:
                 queue.append(("text", [it]))
             fallback = []
+
+    # Whole files of look-alikes.
+    for path, rows in negative_files(rng):
+        files[path] = "\n".join(line for _, line in rows) + "\n"
+        for i, (kind, line) in enumerate(rows):
+            if kind:
+                negatives.append({"file": path, "line": i + 1, "start_line": i + 1, "end_line": i + 1,
+                                  "kind": kind, "text": line})
 
     # 3. Write.
     for path, text in sorted(files.items()):
