@@ -140,8 +140,10 @@ def score(corpus, labels, report, incidental):
 
     positives = labels["positives"]
     misses = [p for p in positives if p["_i"] not in found]
+    # A generic planting (any_rule) may be found by any rule.
     mismatch = [(p, found[p["_i"]]) for p in positives
-                if p["_i"] in found and not any(f["rule_id"] == p["rule"] for f in found[p["_i"]])]
+                if p["_i"] in found and not p.get("any_rule")
+                and not any(f["rule_id"] == p["rule"] for f in found[p["_i"]])]
     return dict(positives=positives, found=found, dropped=dropped, tp=tp_findings, fp=fp,
                 unlabelled=unlabelled, colocated=colocated, misses=misses, mismatch=mismatch)
 
@@ -225,7 +227,7 @@ def details(res, labels, limit):
                                                     "; ".join(why) if why else "no candidate"))
     out.append("")
     out.append("RULE MISMATCHES (found, but not by the expected rule): %d" % len(res["mismatch"]))
-    mm = collections.Counter((p["rule"], ",".join(sorted({f["rule_id"] for f in fs})))
+    mm = collections.Counter((p["rule"] + " (" + p["source"] + ")", ",".join(sorted({f["rule_id"] for f in fs})))
                              for p, fs in res["mismatch"])
     for (exp, got), n in sorted(mm.items(), key=lambda x: (-x[1], x[0])):
         out.append("  expected %s, reported as %s: %d" % (exp, got, n))

@@ -19,20 +19,36 @@ Positives:
              a file of the matching syntax (YAML snippet in a YAML config, HCL block in a .tf ...)
   * derived  each example's secret assigned to a name made from the rule's id and keywords, in
              two or three other languages (Python, Go, .env, JSON, ...)
+  * context  each example's secret where code uses it rather than assigns it: a client
+             constructor, an Authorization header, a CLI flag, a URL query, a comment, a log line,
+             a minified JS bundle (one long line)
   * fresh    new tokens of the checksummed formats (GitHub ghp_/gho_/ghu_/ghs_/ghr_ and npm_:
              30 random base62 chars + the base62 CRC32 of them, zero-padded to 6)
+  * generic  random passwords and keys assigned to secret-named variables in every language
+             (family "generic", any rule may find them: not checked against a regex, they measure
+             the generic rules' coverage)
   * encoded  a few tokens base64-encoded in a Kubernetes Secret's `data:` (decoding)
+Some files have Windows line ends, a UTF-8 byte-order mark or no final newline.
 The rules are discovered from rules/default.toml at run time, so new rules are covered as soon as
 they have an examples file. A derived or moved planting is kept only if the rule's own regex
 (Python `re`, which accepts the RE2 subset the rules use) still extracts the secret in its final
 file: a planting that lacks the context its rule documents would be a corpus bug, not a miss.
 
 Hard negatives (kinds): example-key (documented example keys: AWS's AKIAIOSFODNN7EXAMPLE, jwt.io's
-token, RFC 7617's Aladdin), wrong-checksum (GitHub/npm tokens whose CRC32 suffix is wrong),
-placeholder, env-lookup, template, hash (SHA-1/256/512 hex, git SHAs, bcrypt, lockfile integrity,
-image digests), uuid, public-key (ssh-rsa/ed25519, PUBLIC KEY and CERTIFICATE blocks, Stripe
-publishable keys, public Sentry DSNs, age recipients) and word-like (identifiers, getPassword(),
-self.password, header names).
+token), wrong-checksum (GitHub/npm tokens whose CRC32 suffix is wrong), placeholder (xxxx, <token>,
+YOUR_API_KEY, changeme, masked and truncated tokens, user:password@ URLs), env-lookup (os.environ,
+process.env, ${VAR}, secret-manager references: vault:, op://, {{resolve:...}}, ARNs), template
+({{ }}, ${ }, %(x)s, #{ }, <%= %>), hash (SHA-1/256/512 hex, git SHAs, bcrypt, lockfile integrity
+and h1:/sha256: hashes, SRI, image digests), uuid, public-key (ssh-rsa/ed25519/ecdsa, PUBLIC KEY and
+CERTIFICATE blocks, DER public keys, JWKS, known_hosts, Stripe publishable keys, public Sentry
+DSNs, age recipients), encrypted (SOPS ENC[...], jasypt ENC(...), Ansible Vault, SealedSecrets),
+pattern (a token regex in code) and word-like (identifiers, getPassword(), self.password, header
+names). Besides the negatives mixed into every file there are whole files of them: lockfiles
+(package-lock.json, yarn.lock, go.sum, poetry.lock, Cargo.lock, .terraform.lock.hcl), known_hosts,
+an HTML page with SRI hashes, a JWKS, SOPS/Ansible Vault/SealedSecret files.
+
+GitHub fine-grained tokens (github_pat_) have no documented checksum, so there are no
+wrong-checksum negatives for them.
 
 Deterministic: the output depends only on --seed, the rules and their examples, and this file.
 Python 3.11+ standard library only. Every secret here is random and valid for nothing.
@@ -352,6 +368,8 @@ USE_CONTEXTS = [
     ("log", "2024-05-01T12:00:08Z DEBUG outgoing headers: Authorization: Bearer {v}"),
     ("xml", '  <property name="{n}" value="{v}"/>'),
     ("hcl", '  headers = {{ Authorization = "Bearer {v}" }}'),
+    ("json", '  "settings": "{{\\"region\\": \\"eu\\", \\"{n}\\": \\"{v}\\"}}",'),
+    ("log", "2024-05-01T12:00:09Z ERROR retry failed: ClientError({{'{n}': '{v}', 'status': 401}})"),
     ("minjs", 'var a=new e.Client({{apiKey:"{v}",region:"eu"}});'),
     ("minjs", 't.headers.Authorization="Bearer {v}";'),
 ]
@@ -433,6 +451,52 @@ def classify(text):
     if re.match(r"^\d{4}-\d\d-\d\d", s):
         return "log"
     return "text"
+
+
+# Generic secrets: a random value assigned to a secret-named variable, the way code and config
+# hold passwords and keys of services no specific rule knows. Not checked against any rule's regex:
+# the generic rules must find these. (lang, template, name words); {v} the value.
+GENERIC_SHAPES = [
+    ("python", '{N} = "{v}"', ["db", "password"]), ("python", '    "{n}": "{v}",', ["api", "secret"]),
+    ("javascript", "const {c} = '{v}';", ["client", "secret"]), ("javascript", "  {c}: '{v}',", ["auth", "token"]),
+    ("typescript", "export const {c} = '{v}';", ["smtp", "password"]),
+    ("go", '\t{P}: "{v}",', ["admin", "password"]), ("go", '{c} := "{v}"', ["api", "key"]),
+    ("java", '    private static final String {N} = "{v}";', ["signing", "secret"]),
+    ("java", '        props.setProperty("{d}", "{v}");', ["mail", "password"]),
+    ("csharp", '        var {c} = "{v}";', ["service", "password"]),
+    ("csharp", '        options.{P} = "{v}";', ["client", "secret"]),
+    ("ruby", "  config.{n} = '{v}'", ["api", "key"]), ("ruby", "  {n}: '{v}',", ["password"]),
+    ("php", "    '{n}' => '{v}',", ["db", "password"]), ("php", "define('{N}', '{v}');", ["auth", "key"]),
+    ("shell", "export {N}={v}", ["registry", "password"]), ("shell", "{N}='{v}'", ["api", "token"]),
+    ("shell", "curl -u deploy:{v} https://nexus.acme.io/service/rest/v1/status", None),
+    ("shell", "curl -H 'Authorization: Bearer {v}' https://api.acme.io/v1/me", None),
+    ("yaml", "{n}: {v}", ["db", "password"]), ("yaml", '{n}: "{v}"', ["client", "secret"]),
+    ("k8s", "  {N}: {v}", ["db", "password"]), ("k8s", '  {N}: "{v}"', ["api", "token"]),
+    ("ghactions", "      {N}: {v}", ["deploy", "password"]),
+    ("json", '  "{c}": "{v}",', ["api", "key"]), ("json", '  "{n}": "{v}",', ["password"]),
+    ("toml", '{n} = "{v}"', ["secret", "key"]), ("ini", "{n} = {v}", ["password"]),
+    ("properties", "{d}={v}", ["spring", "datasource", "password"]), ("properties", "{d}={v}", ["app", "api", "key"]),
+    ("env", "{N}={v}", ["session", "secret"]), ("env", '{N}="{v}"', ["db", "password"]),
+    ("xml", "  <{c}>{v}</{c}>", ["password"]), ("xml", '  <add key="{P}" value="{v}" />', ["api", "key"]),
+    ("hcl", '  {n} = "{v}"', ["admin", "password"]), ("hcl", '  {n} = "{v}"', ["api", "token"]),
+    ("dockerfile", "ENV {N}={v}", ["db", "password"]), ("dockerfile", "ENV {N} {v}", ["api", "key"]),
+    ("dockerfile", "ARG {N}={v}", ["npm", "auth", "token"]),
+    ("ipynb", '{n} = "{v}"', ["api", "key"]), ("log", "2024-05-01T12:00:04Z DEBUG connecting with password={v}", None),
+    ("env", "DATABASE_URL=postgres://app:{v}@db.internal:5432/app", None),
+    ("csharp", '        const string Conn = "Server=db.internal;Database=app;User Id=app;Password={v};";', None),
+]
+PASSWORD_ALPHABET = string.ascii_letters + string.digits + "-_!@+"
+TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"
+
+
+def generic_value(rng, password):
+    """A password (letters, digits, a few symbols) or a key/token (letters, digits, - and _)."""
+    alphabet = PASSWORD_ALPHABET if password else TOKEN_ALPHABET
+    while True:
+        v = "".join(rng.choice(alphabet) for _ in range(rng.randrange(18, 33)))
+        if any(c.isdigit() for c in v) and any(c.isupper() for c in v) and any(c.islower() for c in v) \
+                and v[0].isalnum():
+            return v
 
 
 # --------------------------------------------------------------------------------------------
@@ -936,6 +1000,22 @@ def generate(repo, out, seed):
                         break
             rotate += 5
 
+    # Generic secrets in every language, twice each shape.
+    generic_rule = next((r for r in rules if r.family == "generic"), None)
+    for rep in range(2):
+        for ln, tmpl, words in GENERIC_SHAPES:
+            pw = "password" in (words or []) or "curl -u" in tmpl or "Password=" in tmpl or "postgres:" in tmpl \
+                or "password=" in tmpl
+            v = generic_value(rng, pw)
+            w = words or ["x"]
+            line = tmpl.format(v=v, N=upper(w), n=snake(w), c=camel(w), P=pascal(w), d=".".join(w))
+            rid = "generic-password" if pw else "generic-api-key"
+            if rid not in by_id and generic_rule is not None:
+                rid = generic_rule.id
+            it = Item([line], pos=dict(rule=rid, family="generic", secret=v, source="generic",
+                                       line_off=0, lang=ln, encoded=None, any_rule=True))
+            plantings[ln].append(it)
+
     # Encoded: a few prefixed tokens base64-encoded in a Kubernetes Secret's data: (decoding).
     enc = 0
     for rule in rules:
@@ -1048,7 +1128,7 @@ def generate(repo, out, seed):
             starts.append(starts[-1] + len(l) + 1)
         for pl in placed:
             it = pl[0]
-            if it.pos is None or it.pos.get("encoded"):
+            if it.pos is None or it.pos.get("encoded") or it.pos.get("any_rule"):
                 continue
             rule = by_id[it.pos["rule"]]
             if host == "ipynb":
@@ -1103,6 +1183,8 @@ def generate(repo, out, seed):
                          source=it.pos["source"], lang=it.pos["lang"] if host != "k8s" or not it.pos.get("encoded") else "k8s-data")
                 if it.pos.get("encoded"):
                     p["encoded"] = it.pos["encoded"]
+                if it.pos.get("any_rule"):
+                    p["any_rule"] = True
                 positives.append(p)
             else:
                 n = dict(rec)
