@@ -250,7 +250,8 @@ def details(res, labels, limit):
                 break
             out.append("    %s:%d  %s  %s" % (f["file"], f["line"], f["rule_id"], n["text"].split("\n")[0][:110]))
     out.append("")
-    out.append("UNLABELLED findings (corpus bugs or false positives): %d" % len(res["unlabelled"]))
+    out.append("UNLABELLED findings (corpus bugs or false positives): %d, %d of them inside planted snippets" % (
+        len(res["unlabelled"]), len(res["colocated"])))
     rules = collections.Counter(f["rule_id"] for f in res["unlabelled"])
     if rules:
         out.append("  by rule: " + ", ".join("%s %d" % kv for kv in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))))

@@ -182,9 +182,9 @@ def dq(v):
 
 
 class Lang:
-    def __init__(self, name, paths, pre, post, filler, assign, comment="#", quote_ok='"'):
+    def __init__(self, name, paths, pre, post, filler, assign, comment="#"):
         self.name, self.paths, self.pre, self.post = name, paths, pre, post
-        self.filler, self.assign_fn, self.comment, self.quote_ok = filler, assign, comment, quote_ok
+        self.filler, self.assign_fn, self.comment = filler, assign, comment
 
     def assign(self, words, value):
         if '"' in value or "\\" in value or "\n" in value:
@@ -882,8 +882,6 @@ def render_file(lang_name, items, rng):
     for it in items:
         if L.filler:
             out.append(rng.choice(L.filler))
-        if lang_name == "markdown" and it.pos is not None and any(l.startswith("```") for l in it.lines):
-            pass
         placed.append((it, len(out) + 1))
         out.extend(it.lines)
         if lang_name in ("pem", "netrc", "npmrc", "gitcreds", "text", "ini", "toml") and it.lines and it.lines[-1].strip():
@@ -897,8 +895,6 @@ def notebook_file_line(text, cell_idx, cell_line):
     lines = text.split("\n")
     cell, in_source, n = 0, False, 0
     for i, l in enumerate(lines):
-        if l.startswith("  {") or l == "  {":
-            pass
         if '"cell_type"' in l:
             cell += 1
         if cell == cell_idx and l.strip().startswith('"source"'):
