@@ -1014,9 +1014,12 @@ def generate(repo, out, seed):
 
     # Encoded: a few prefixed tokens base64-encoded in a Kubernetes Secret's data: (decoding).
     enc = 0
-    for rule in rules:
-        if enc >= 24 or rule.family in ("generic", "private-key", "database", "auth"):
-            continue
+    eligible = [r for r in rules if r.family not in ("generic", "private-key", "database", "auth")]
+    stride = max(1, len(eligible) // 24)
+    spread = eligible[::stride]
+    for rule in spread + [r for r in eligible if r not in spread]:
+        if enc >= 24:
+            break
         for text, secret in rule.examples[:1]:
             if "\n" in secret or not rule.finds(secret, secret):
                 continue
@@ -1053,7 +1056,7 @@ def generate(repo, out, seed):
     plantings["k8s"] = [it for it in plantings["k8s"] if not (it.pos and it.pos.get("encoded"))]
 
     def negatives_for(lang_name, n):
-        nonlocal vneg_i
+        nonlocal vneg_i, vneg
         out = []
         L = LANGS[lang_name]
         code = list(CODE_NEGATIVES.get(lang_name, []))
@@ -1063,6 +1066,8 @@ def generate(repo, out, seed):
         tries = 0
         while len(out) < n and tries < 4 * n:
             tries += 1
+            if vneg_i and vneg_i % len(vneg) == 0:
+                vneg = value_negatives(rng)  # fresh random values for the next round
             kind, words, value = vneg[vneg_i % len(vneg)]
             vneg_i += 1
             line = L.assign(words, value)
@@ -1127,6 +1132,8 @@ def generate(repo, out, seed):
             if it.pos is None or it.pos.get("encoded") or it.pos.get("any_rule"):
                 continue
             rule = by_id[it.pos["rule"]]
+            if rule.regex is None:
+                continue  # RE2-only syntax: no oracle, the example is trusted as written
             if host == "ipynb":
                 src = "\n".join(it.lines)
                 ok = rule.finds(src, it.pos["secret"])
