@@ -47,11 +47,13 @@ def overlaps(a, b):
 
 
 def rel(path, corpus):
-    corpus = os.path.abspath(corpus).rstrip("/") + "/"
-    if path.startswith(corpus):
-        return path[len(corpus):]
+    """A reported path relative to the corpus root (leakguard prints paths as it was given them)."""
     if path.startswith("./"):
-        return path[2:]
+        path = path[2:]
+    for root in (os.path.abspath(corpus), os.path.normpath(corpus)):
+        root = root.rstrip("/") + "/"
+        if path.startswith(root):
+            return path[len(root):]
     return path
 
 
@@ -297,11 +299,11 @@ def main():
             args.corpus = os.path.join(tmp.name, "corpus")
         subprocess.run([sys.executable, os.path.join(HERE, "gen_accuracy.py"), args.corpus, "--force",
                         "--repo", args.repo], check=True)
-        args.findings = args.corpus.rstrip("/") + ".findings.json"
+        args.findings = os.path.abspath(args.corpus) + ".findings.json"
         run_leakguard(args.leakguard, args.corpus, args.findings)
     elif not (args.corpus and args.findings):
         ap.error("give CORPUS_DIR FINDINGS_JSON, or --leakguard BIN")
-    labels_path = args.labels or args.corpus.rstrip("/") + ".labels.json"
+    labels_path = args.labels or os.path.abspath(args.corpus) + ".labels.json"
     with open(labels_path) as f:
         labels = json.load(f)
     with open(args.findings) as f:
