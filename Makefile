@@ -1,7 +1,8 @@
 # Quick start:  make scan   (install what is missing, build, scan this directory)
 #               make test   (install what is missing, build, run every test)
 # Other targets: build, asan-test (AddressSanitizer + UBSan build and tests), bench, macro-bench,
-# git-bench, redact-bench, merge-rules, format, clean. Variables: BUILD (build dir), JOBS,
+# git-bench, redact-bench, accuracy (precision/recall per rule family on the labelled corpus),
+# merge-rules, format, clean. Variables: BUILD (build dir), JOBS,
 # CMAKE_FLAGS, DIR (what `scan` scans).
 
 BUILD ?= build
@@ -10,7 +11,7 @@ CMAKE_FLAGS ?=
 DIR ?= .
 BUILD_TYPE ?= RelWithDebInfo
 
-.PHONY: deps build scan test asan-test bench macro-bench git-bench redact-bench merge-rules format
+.PHONY: deps build scan test asan-test bench macro-bench git-bench redact-bench accuracy merge-rules format
 .PHONY: clean
 
 deps:
@@ -53,6 +54,11 @@ redact-bench: deps
 	cmake -S . -B $(BUILD)-release -DCMAKE_BUILD_TYPE=Release -DLEAKGUARD_BUILD_TESTS=OFF
 	cmake --build $(BUILD)-release -j$(JOBS) --target leakguard redact_bench
 	bench/redact.sh --bin ./$(BUILD)-release/leakguard --bench ./$(BUILD)-release/bench/redact_bench
+
+# Generates the labelled corpus into $(BUILD)/accuracy/corpus (kept for inspection), scans it and
+# prints every miss, false positive and unlabelled finding, then the table per rule family.
+accuracy: build
+	python3 bench/accuracy.py --leakguard ./$(BUILD)/leakguard $(BUILD)/accuracy/corpus
 
 merge-rules:
 	scripts/merge-rules.sh
