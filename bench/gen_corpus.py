@@ -27,8 +27,9 @@ import random
 import shutil
 import string
 import sys
+import zlib
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 PLANT_EVERY = 200 * 1024  # bytes, on average
 
 WORDS = (
@@ -69,6 +70,7 @@ HEX = "0123456789abcdef"
 ALNUM = string.ascii_letters + string.digits
 B64 = ALNUM + "+/"
 B32 = string.ascii_uppercase + "234567"
+BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 
 EXTS = ["py", "js", "ts", "go", "java", "yaml", "json", "md", "env", "properties", "tf"]
 EXT_WEIGHTS = [16, 12, 10, 12, 12, 10, 10, 8, 3, 3, 4]
@@ -267,7 +269,13 @@ class Gen:
     # ---- planted secrets ----
     def secret_value(self, kind):
         c = self.chars
-        if kind == "github-pat": return "ghp_" + c(ALNUM, 36)
+        if kind == "github-pat":  # 30 random base62 chars + base62(CRC32) of them, as GitHub does
+            body = c(ALNUM, 30)
+            crc, digits = zlib.crc32(body.encode()), ""
+            while crc:
+                crc, d = divmod(crc, 62)
+                digits = BASE62[d] + digits
+            return "ghp_" + body + digits.rjust(6, "0")
         if kind == "aws-access-key-id": return "AKIA" + c(B32, 16)
         if kind == "slack-bot-token":
             return f"xoxb-{c(string.digits, 12)}-{c(string.digits, 13)}-{c(ALNUM, 24)}"
@@ -278,7 +286,10 @@ class Gen:
         if kind == "generic-password":
             # Letters, digits and a symbol, like a human-chosen password that passes a policy.
             return c(ALNUM, 6) + self.r.choice("!#%&*+") + c(ALNUM, 5) + c(string.digits, 2)
-        body = [c(B64, 64) for _ in range(self.r.randrange(18, 26))] + [c(B64, 40) + "=="]
+        # "MIIE": a DER SEQUENCE header, as every real key body starts (the engine drops PEM bodies
+        # that are not DER).
+        body = ["MIIE" + c(B64, 60)] + [c(B64, 64) for _ in range(self.r.randrange(17, 25))] + \
+               [c(B64, 40) + "=="]
         label = "RSA PRIVATE KEY" if kind == "rsa-private-key" else "PRIVATE KEY"
         return [f"-----BEGIN {label}-----"] + body + [f"-----END {label}-----"]
 
