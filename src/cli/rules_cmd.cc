@@ -76,8 +76,8 @@ std::string ShowExample(std::string_view text, const std::vector<std::string>& s
           alpha |= std::isalpha(static_cast<unsigned char>(c)) != 0;
           digit |= std::isdigit(static_cast<unsigned char>(c)) != 0;
         }
-        masked += run.size() >= 8 && alpha && digit ? redact::MaskSecret(run, mask)
-                                                    : std::string(run);
+        masked +=
+            run.size() >= 8 && alpha && digit ? redact::MaskSecret(run, mask) : std::string(run);
         i = j;
       }
       s = std::move(masked);
@@ -264,9 +264,10 @@ std::function<int()> RegisterRules(CLI::App& app) {
   check->add_option("files", o->check_files, "Rule files")->required();
   check->add_option("--dir", o->dir,
                     "Also run DIR/<rule-id>.toml examples ([[positive]], [[negative]])");
-  check->add_option("--redact", o->out.redact,
-                    "--redact=PERCENT: percent of each secret to hide (0-100); default: show at "
-                    "most the first 4 characters")
+  check
+      ->add_option("--redact", o->out.redact,
+                   "--redact=PERCENT: percent of each secret to hide (0-100); default: show at "
+                   "most the first 4 characters")
       ->expected(0, 1)
       ->default_str("");
   check->add_flag("--no-redact", o->out.no_redact, "Show failing examples in full");

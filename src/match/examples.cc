@@ -86,8 +86,8 @@ void RunExample(Matcher& matcher, const RulesDatabase& db, uint32_t r, const Exa
   } else if (ex.positive && !fast.secret_ok) {
     std::string got;
     for (auto& s : fast.secrets) got += (got.empty() ? "" : ", ") + s;
-    fail(ExampleProblem::kWrongSecret, fmt::format("wrong secret: want '{}', got '{}'", *ex.secret, got),
-         fast.secrets);
+    fail(ExampleProblem::kWrongSecret,
+         fmt::format("wrong secret: want '{}', got '{}'", *ex.secret, got), fast.secrets);
   } else if (ex.positive && ex.check_groups && !fast.group_ok) {
     fail(ExampleProblem::kEmptySecret,
          fmt::format("found, but no capture group holds a secret: {}", ex.text), fast.secrets);
@@ -121,9 +121,13 @@ Result<bool> ReadExampleFile(const std::string& dir, const rules::Rule& rule,
       const toml::table* ex = n.as_table();
       int line = static_cast<int>(n.source().begin.line);
       if (!ex || !(*ex)["text"].is_string()) {
-        report->failures.push_back({rule.id, file.string(), line,
+        report->failures.push_back({rule.id,
+                                    file.string(),
+                                    line,
                                     fmt::format("{} example without a string 'text'", key),
-                                    ExampleProblem::kMalformed, "", {}});
+                                    ExampleProblem::kMalformed,
+                                    "",
+                                    {}});
         continue;
       }
       Example e;

@@ -225,8 +225,9 @@ class Parser {
       std::vector<std::string> texts;
       if (auto s = StringArray(t, key, &texts, what); !s.ok()) return s;
       for (size_t i = 0; i < texts.size(); ++i)
-        r->examples.push_back({std::move(texts[i]), positive,
-                               static_cast<int>(t.get(key)->as_array()->get(i)->source().begin.line)});
+        r->examples.push_back(
+            {std::move(texts[i]), positive,
+             static_cast<int>(t.get(key)->as_array()->get(i)->source().begin.line)});
     }
     if (const toml::node* n = t.get("secretGroup")) {
       if (!n->is_integer())

@@ -21,8 +21,8 @@ int Line(const YAML::Node& n) { return n.Mark().line + 1; }
 
 // Fields of the three formats. Those in kIgnored do not change what is found (metadata, live
 // validation); those in kUnsupported would, so they are named in a warning.
-constexpr std::string_view kKnown[] = {"name", "id", "pattern", "examples", "negative_examples",
-                                       "categories", "min_entropy"};
+constexpr std::string_view kKnown[] = {
+    "name", "id", "pattern", "examples", "negative_examples", "categories", "min_entropy"};
 constexpr std::string_view kIgnored[] = {"references", "description", "confidence",
                                          "validation", "revocation",  "tls_mode"};
 constexpr std::string_view kUnsupported[] = {"visible", "pattern_requirements", "depends_on_rule"};
@@ -50,11 +50,9 @@ class YamlParser {
   Status Strings(const YAML::Node& n, std::string_view key, std::string_view what,
                  std::vector<std::pair<std::string, int>>* out) {
     if (!n || n.IsNull()) return Status::Ok();
-    if (!n.IsSequence())
-      return Error(n, what, fmt::format("'{}' must be a list of strings", key));
+    if (!n.IsSequence()) return Error(n, what, fmt::format("'{}' must be a list of strings", key));
     for (const YAML::Node& e : n) {
-      if (!e.IsScalar())
-        return Error(e, what, fmt::format("'{}' must be a list of strings", key));
+      if (!e.IsScalar()) return Error(e, what, fmt::format("'{}' must be a list of strings", key));
       out->emplace_back(e.Scalar(), Line(e));
     }
     return Status::Ok();
@@ -89,7 +87,8 @@ class YamlParser {
     if (!pattern || !pattern.IsScalar() || pattern.Scalar().empty())
       return Error(pattern ? pattern : node, what, "a rule needs a 'pattern' (a string)");
     auto converted = ConvertPattern(pattern.Scalar());
-    if (!converted) return Error(pattern, what, fmt::format("pattern: {}", converted.error().message()));
+    if (!converted)
+      return Error(pattern, what, fmt::format("pattern: {}", converted.error().message()));
     r->regex = std::move(*converted);
     auto compiled = std::make_shared<RE2>(r->regex, RegexOptions());
     if (!compiled->ok())
@@ -156,14 +155,14 @@ Result<RuleSet> LoadYamlRulesText(std::string_view text, std::string_view file_n
       return set;
     }
     if (!root.IsMap())
-      return Err(ParseError(
-          fmt::format("{}: a rule file is a map with a 'rules' list", p.Where(root))));
+      return Err(
+          ParseError(fmt::format("{}: a rule file is a map with a 'rules' list", p.Where(root))));
     for (const auto& kv : root) {
       const std::string key = kv.first.Scalar();
       if (key == "rules") continue;
       if (key == "rulesets")
-        p.Warn(fmt::format("{}: 'rulesets' is ignored: every rule loaded is used",
-                           p.Where(kv.first)));
+        p.Warn(
+            fmt::format("{}: 'rulesets' is ignored: every rule loaded is used", p.Where(kv.first)));
       else
         p.Warn(fmt::format("{}: unknown field '{}' is ignored", p.Where(kv.first), key));
     }
@@ -177,8 +176,8 @@ Result<RuleSet> LoadYamlRulesText(std::string_view text, std::string_view file_n
       if (Status s = p.ParseRule(n, &r); !s.ok()) return Err(s);
       auto [it, inserted] = lines.emplace(r.id, r.pos.line);
       if (!inserted)
-        return Err(ParseError(fmt::format("{}: rule '{}' is already defined at line {}",
-                                          p.Where(n), r.id, it->second)));
+        return Err(ParseError(fmt::format("{}: rule '{}' is already defined at line {}", p.Where(n),
+                                          r.id, it->second)));
       set.rules.push_back(std::move(r));
     }
     p.FlushUnsupported();
@@ -229,7 +228,8 @@ Result<std::vector<std::string>> ExpandRulePaths(const std::vector<std::string>&
     }
     if (ec) return Err(IoError(fmt::format("--rules {}: {}", path, ec.message())));
     if (found.empty())
-      return Err(NotFound(fmt::format("--rules {}: no *.yml or *.yaml file in the directory", path)));
+      return Err(
+          NotFound(fmt::format("--rules {}: no *.yml or *.yaml file in the directory", path)));
     std::sort(found.begin(), found.end());
     for (const auto& f : found) add(f);
   }
@@ -243,8 +243,7 @@ Status AddRules(RuleSet* set, RuleSet more) {
     auto it = have.find(r.id);
     if (it != have.end())
       return ParseError(fmt::format("{}:{}: rule '{}' is already defined at {}:{}", r.pos.file,
-                                    r.pos.line, r.id, it->second->pos.file,
-                                    it->second->pos.line));
+                                    r.pos.line, r.id, it->second->pos.file, it->second->pos.line));
   }
   for (Rule& r : more.rules) set->rules.push_back(std::move(r));
   for (Allowlist& a : more.allowlists) set->allowlists.push_back(std::move(a));

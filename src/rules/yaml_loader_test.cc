@@ -99,8 +99,8 @@ TEST(PatternConvert, RefusesWhatRe2CannotRunWithTheOffset) {
 }
 
 TEST(PatternConvert, ConvertedPatternsMatchAsIntended) {
-  std::string re = Convert(
-      "(?xi)\n  widget (?:_|-|\\ )? token   # name\n  [\\ =:\"']{1,4}\n  ([0-9a-f]{8})\n");
+  std::string re =
+      Convert("(?xi)\n  widget (?:_|-|\\ )? token   # name\n  [\\ =:\"']{1,4}\n  ([0-9a-f]{8})\n");
   RE2 compiled(re, RegexOptions());
   ASSERT_TRUE(compiled.ok()) << re << ": " << compiled.error();
   std::string secret;
@@ -331,7 +331,8 @@ negative_examples = ['tok_12']
 
 TEST_F(YamlRules, TheSampleRuleFileLoads) {
   std::vector<std::string> warnings;
-  auto set = LoadYamlRulesFile(LEAKGUARD_SOURCE_DIR "/testdata/rules/np-style-rules.yml", &warnings);
+  auto set =
+      LoadYamlRulesFile(LEAKGUARD_SOURCE_DIR "/testdata/rules/np-style-rules.yml", &warnings);
   ASSERT_TRUE(set.has_value()) << set.error().message();
   EXPECT_TRUE(warnings.empty());
   ASSERT_EQ(set->rules.size(), 3u);

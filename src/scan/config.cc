@@ -32,7 +32,8 @@ Result<LoadedRules> LoadRules(const ConfigChoice& choice) {
     origin = "<built-in>";
   }
   std::string path = choice.explicit_path;
-  if (path.empty() && !choice.rules_only && choice.auto_discover && !choice.roots.empty() && IsDir(choice.roots[0])) {
+  if (path.empty() && !choice.rules_only && choice.auto_discover && !choice.roots.empty() &&
+      IsDir(choice.roots[0])) {
     for (const char* name : {"/.leakguard.toml", "/.gitleaks.toml"}) {
       std::string candidate = choice.roots[0] + name;
       if (IsFile(candidate)) {
@@ -55,8 +56,8 @@ Result<LoadedRules> LoadRules(const ConfigChoice& choice) {
       if (!more) return Err(more.error());
       if (Status s = rules::AddRules(&*set, std::move(*more)); !s.ok()) return Err(s);
     }
-    origin += fmt::format("{}{} rule file{} (--rules)", origin.empty() ? "" : " + ",
-                          files->size(), files->size() == 1 ? "" : "s");
+    origin += fmt::format("{}{} rule file{} (--rules)", origin.empty() ? "" : " + ", files->size(),
+                          files->size() == 1 ? "" : "s");
   }
   for (const auto& w : warnings) Warn("{}", w);
   warnings.clear();

@@ -18,7 +18,7 @@ struct ConfigChoice {
   std::string explicit_path;       // --config
   std::vector<std::string> roots;  // scanned paths, for auto-discovery
   bool auto_discover = true;
-  bool disable_vectorscan = false;  // --engine=re2
+  bool disable_vectorscan = false;      // --engine=re2
   std::vector<std::string> rule_files;  // --rules: files or directories, added to the set
   bool rules_only = false;              // --rules-only: only the rules of `rule_files`
 };

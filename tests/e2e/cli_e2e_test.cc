@@ -1483,11 +1483,11 @@ TEST(RulesCheck, FailingExamplesAreListedRedactedAndExitOne) {
                               "    examples: ['fine_123456']\n");
   RunResult r = RunLeakguard({"rules", "check", p});
   EXPECT_EQ(r.exit_code, 1) << Describe({"rules", "check"}, r);
-  EXPECT_EQ(r.out, "FAIL t.tok.1 (" + p + ":6): example not found: TOKEN=tok_****\n" +
+  EXPECT_EQ(r.out, "FAIL t.tok.1 (" + p + ":6): example not found: TOKEN=to****\n" +
                        "FAIL t.tok.1 (" + p +
                        ":8): negative example reported (secret tok_****): TOKEN=tok_****\n" +
                        "FAIL t.group.1 (" + p +
-                       ":13): matched, but no capture group holds a secret: grp_****\n" +
+                       ":13): matched, but no capture group holds a secret: gr****\n" +
                        "SKIP t.none.1: no examples\n" + "PASS t.fine.1 (1 example, 0 negative)\n" +
                        "4 rules checked: 1 passed, 2 failed, 1 without examples\n");
   EXPECT_FALSE(Contains(r.out, tok)) << r.out;
