@@ -19,9 +19,7 @@ namespace leakguard::cli {
 namespace {
 
 struct RulesOptions {
-  std::string config;
-  std::vector<std::string> rule_files;  // --rules
-  bool rules_only = false;
+  CommonFlags common;  // --config, --rules, --rules-only
   std::string id;
   std::string dir;
   bool verbose = false;
@@ -31,21 +29,17 @@ struct RulesOptions {
 
 Result<scan::LoadedRules> Load(const RulesOptions& o) {
   scan::ConfigChoice c;
-  c.explicit_path = o.config;
-  c.rule_files = o.rule_files;
-  c.rules_only = o.rules_only;
+  c.explicit_path = o.common.config;
+  c.rule_files = o.common.rules;
+  c.rules_only = o.common.rules_only;
   c.auto_discover = false;
   return scan::LoadRules(c);
 }
 
 void AddRuleSourceFlags(CLI::App* cmd, RulesOptions* o) {
-  cmd->add_option("-c,--config", o->config,
+  cmd->add_option("-c,--config", o->common.config,
                   "Rules config (gitleaks/Betterleaks TOML); default: built-in");
-  cmd->add_option("--rules", o->rule_files,
-                  "Add the rules of this file or directory (Nosey Parker / Kingfisher / Titus "
-                  "YAML, or TOML); repeatable")
-      ->allow_extra_args(false);
-  cmd->add_flag("--rules-only", o->rules_only, "Use only the rules given with --rules");
+  AddRuleFileFlags(cmd, &o->common);
 }
 
 // An example as a failure line shows it: on one line, at most 160 bytes, with the secrets the
@@ -210,6 +204,12 @@ int Show(const RulesOptions& o) {
     fmt::print(
         "keywords:    {}\ntags:        {}\nprefilter:   {}\nallowlists:  {}\ndefined at:  {}:{}\n",
         kw, tags, match::PrefilterModeName(cr.mode), r.allowlists.size(), r.pos.file, r.pos.line);
+    if (!r.examples.empty()) {
+      size_t positives = 0;
+      for (const auto& e : r.examples) positives += e.positive;
+      fmt::print("examples:    {} positive, {} negative (leakguard rules check)\n", positives,
+                 r.examples.size() - positives);
+    }
     return kExitClean;
   }
   fmt::print(stderr, "leakguard: no rule with id '{}'\n", o.id);

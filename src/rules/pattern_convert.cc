@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 
 #include "rules/loader.h"
 
@@ -229,7 +230,10 @@ Result<std::string> ConvertPattern(std::string_view pattern) { return Converter(
 // (lower-cased literals): if the regex matches a text, the formula is true of the atoms that occur
 // in the lower-cased match. A set S of atoms is a valid keyword set exactly when the formula is
 // false with every atom outside S present: then every match holds an atom of S. Starting from all
-// atoms, each is tried for removal, shortest first, so the longer (more selective) atoms stay.
+// atoms, each is tried for removal in turn. Two orders are tried — shortest first, which keeps
+// long (selective) atoms, and longest first, which may leave fewer — and the smaller set wins
+// (on a tie, the one whose shortest keyword is longer): for `aws.{0,32}(secret|access)` that is
+// {"aws"}, for `abc[0-9]+defghij` {"defghij"}.
 std::vector<std::string> DeriveKeywords(std::string_view re2_pattern, size_t max_keywords) {
   re2::FilteredRE2 f(/*min_atom_len=*/3);
   int id = 0;
@@ -239,6 +243,9 @@ std::vector<std::string> DeriveKeywords(std::string_view re2_pattern, size_t max
   std::vector<std::string> atoms;
   f.Compile(&atoms);
   if (atoms.empty()) return {};
+  for (const auto& a : atoms)
+    for (char c : a)
+      if (static_cast<unsigned char>(c) >= 0x80) return {};  // keywords compare ASCII-caselessly
   auto passes = [&](const std::vector<bool>& present) {
     std::vector<int> ids, out;
     for (size_t a = 0; a < atoms.size(); ++a)
@@ -246,26 +253,34 @@ std::vector<std::string> DeriveKeywords(std::string_view re2_pattern, size_t max
     f.AllPotentials(ids, &out);
     return !out.empty();
   };
-  std::vector<bool> present(atoms.size(), false);  // the complement of the keyword set
-  if (passes(present)) return {};                  // the prefilter lets every text through
-  std::vector<size_t> order(atoms.size());
-  for (size_t a = 0; a < order.size(); ++a) order[a] = a;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return atoms[a].size() < atoms[b].size(); });
-  for (size_t a : order) {
-    present[a] = true;
-    if (passes(present)) present[a] = false;  // needed in the keyword set
-  }
-  std::vector<std::string> keywords;
-  for (size_t a = 0; a < atoms.size(); ++a) {
-    if (present[a]) continue;
-    for (char c : atoms[a])
-      if (static_cast<unsigned char>(c) >= 0x80) return {};  // keywords compare ASCII-caselessly
-    keywords.push_back(atoms[a]);
-  }
-  std::sort(keywords.begin(), keywords.end());
-  if (keywords.size() > max_keywords) return {};
-  return keywords;
+  if (passes(std::vector<bool>(atoms.size(), false))) return {};  // every text passes
+  auto minimise = [&](bool shortest_first) {
+    std::vector<size_t> order(atoms.size());
+    for (size_t a = 0; a < order.size(); ++a) order[a] = a;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return shortest_first ? atoms[a].size() < atoms[b].size() : atoms[a].size() > atoms[b].size();
+    });
+    std::vector<bool> present(atoms.size(), false);  // the complement of the keyword set
+    for (size_t a : order) {
+      present[a] = true;
+      if (passes(present)) present[a] = false;  // needed in the keyword set
+    }
+    std::vector<std::string> keywords;
+    for (size_t a = 0; a < atoms.size(); ++a)
+      if (!present[a]) keywords.push_back(atoms[a]);
+    std::sort(keywords.begin(), keywords.end());
+    return keywords;
+  };
+  auto shortest = [](const std::vector<std::string>& k) {
+    size_t n = SIZE_MAX;
+    for (const auto& s : k) n = std::min(n, s.size());
+    return n;
+  };
+  std::vector<std::string> a = minimise(true), b = minimise(false);
+  std::vector<std::string>& best =
+      a.size() != b.size() ? (a.size() < b.size() ? a : b) : (shortest(b) > shortest(a) ? b : a);
+  if (best.size() > max_keywords) return {};
+  return std::move(best);
 }
 
 }  // namespace leakguard::rules

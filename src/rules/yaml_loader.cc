@@ -239,12 +239,19 @@ Result<std::vector<std::string>> ExpandRulePaths(const std::vector<std::string>&
 Status AddRules(RuleSet* set, RuleSet more) {
   std::map<std::string_view, const Rule*> have;
   for (const Rule& r : set->rules) have.emplace(r.id, &r);
+  auto same_definition = [](const Rule& a, const Rule& b) {
+    return a.pos.file == b.pos.file && a.pos.line == b.pos.line;
+  };
   for (const Rule& r : more.rules) {
     auto it = have.find(r.id);
-    if (it != have.end())
+    // The same definition twice (a TOML file with `[extend] useDefault` added to the built-in
+    // rules) is not a conflict: it is kept once.
+    if (it != have.end() && !same_definition(r, *it->second))
       return ParseError(fmt::format("{}:{}: rule '{}' is already defined at {}:{}", r.pos.file,
                                     r.pos.line, r.id, it->second->pos.file, it->second->pos.line));
   }
+  std::erase_if(more.rules, [&](const Rule& r) { return have.count(r.id) != 0; });
+  have.clear();  // its keys point into set->rules, which may now move
   for (Rule& r : more.rules) set->rules.push_back(std::move(r));
   for (Allowlist& a : more.allowlists) set->allowlists.push_back(std::move(a));
   for (auto& s : more.sources) set->sources.push_back(std::move(s));

@@ -45,7 +45,7 @@ Result<RuleSet> LoadRuleFile(const std::string& path, std::vector<std::string>* 
 Result<std::vector<std::string>> ExpandRulePaths(const std::vector<std::string>& paths);
 
 // Adds `more`'s rules and global allowlists to `set`. Error: an id `set` already has (the message
-// names both definitions).
+// names both definitions), unless it is the same definition (same file and line), kept once.
 Status AddRules(RuleSet* set, RuleSet more);
 
 }  // namespace leakguard::rules

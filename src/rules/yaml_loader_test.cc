@@ -47,55 +47,60 @@ std::string Convert(std::string_view p) {
   return r ? *r : "ERROR: " + r.error().message();
 }
 
-TEST(PatternConvert, StripsWhitespaceAndCommentsInExtendedMode) {
-  EXPECT_EQ(Convert("(?x)\n  \\b\n  (ghx_[a-z0-9]{8})   # the token\n  \\b\n"),
-            "\\b(ghx_[a-z0-9]{8})\\b");
-  // A '#' or whitespace in a character class, and an escaped space or '#', are literal.
-  EXPECT_EQ(Convert("(?x) key [ #=] \\  \\# ( [a-z ]+ ) # end"), "key[ #=]\\ \\#([a-z ]+)");
-  // A class with a leading ']' and a POSIX class holding ':]'.
-  EXPECT_EQ(Convert("(?x) [] a] [[:alpha:] ] x"), "[] a][[:alpha:] ]x");
-  // \Q...\E is literal text, spaces and all.
-  EXPECT_EQ(Convert("(?x) \\Qa b#c\\E d"), "\\Qa b#c\\Ed");
-  // Without x, whitespace and '#' are literal.
-  EXPECT_EQ(Convert("a b # c"), "a b # c");
+struct ConvertCase {
+  const char* what;
+  const char* pattern;
+  const char* re2;
+};
+
+const ConvertCase kConversions[] = {
+    {"extended mode: whitespace and comments go",
+     "(?x)\n  \\b\n  (ghx_[a-z0-9]{8})   # token\n  \\b\n", "\\b(ghx_[a-z0-9]{8})\\b"},
+    {"'#' and whitespace in a class, escaped space and '#', stay",
+     "(?x) key [ #=] \\  \\# ( [a-z ]+ ) # end", "key[ #=]\\ \\#([a-z ]+)"},
+    {"a leading ']' and a POSIX class in a class", "(?x) [] a] [[:alpha:] ] x",
+     "[] a][[:alpha:] ]x"},
+    {"\\Q...\\E is literal", "(?x) \\Qa b#c\\E d", "\\Qa b#c\\Ed"},
+    {"without x, whitespace and '#' are literal", "a b # c", "a b # c"},
+    {"x with i", "(?xi) a b", "(?i)ab"},
+    {"i with x", "(?ix) a b", "(?i)ab"},
+    {"x with -i", "(?x-i) a b", "(?-i)ab"},
+    {"a scoped (?x:...)", "(?i) a (?x: b c ) d e", "(?i) a (?:bc) d e"},
+    {"a scoped (?-x:...)", "(?x) a (?-x: b c ) d e", "a(?: b c )de"},
+    {"(?x) in a group ends with it", "( (?x) a b ) c d", "( ab) c d"},
+    {"the u flag goes (RE2 here matches bytes)", "(?xu) \\w+", "\\w+"},
+    {"a scoped -u goes", "(?x-u:\\w)", "(?:\\w)"},
+    {"RE2's flags pass through", "(?-i)a(?sm-U:b)", "(?-i)a(?sm-U:b)"},
+    {"(?<name>", "(?<key>[a-z]+)", "(?P<key>[a-z]+)"},
+    {"(?P<name>", "(?P<key>[a-z]+)", "(?P<key>[a-z]+)"},
+    {"(?'name'", "(?'key'[a-z]+)", "(?P<key>[a-z]+)"},
+    {"(?#...) comments go", "a(?# a comment )b", "ab"},
+};
+
+TEST(PatternConvert, ConvertsToRe2Syntax) {
+  for (const auto& c : kConversions) EXPECT_EQ(Convert(c.pattern), c.re2) << c.what;
 }
 
-TEST(PatternConvert, HandlesXAmongOtherFlagsAndScopedGroups) {
-  EXPECT_EQ(Convert("(?xi) a b"), "(?i)ab");
-  EXPECT_EQ(Convert("(?ix) a b"), "(?i)ab");
-  EXPECT_EQ(Convert("(?x-i) a b"), "(?-i)ab");
-  EXPECT_EQ(Convert("(?i) a (?x: b c ) d e"), "(?i) a (?:bc) d e");
-  EXPECT_EQ(Convert("(?x) a (?-x: b c ) d e"), "a(?: b c )de");
-  // (?x) inside a group lasts to the end of that group only.
-  EXPECT_EQ(Convert("( (?x) a b ) c d"), "( ab) c d");
-  EXPECT_EQ(Convert("(?xu) \\w+"), "\\w+");  // Unicode mode: RE2 here matches bytes
-  EXPECT_EQ(Convert("(?x-u:\\w)"), "(?:\\w)");
-}
-
-TEST(PatternConvert, NamedGroupsAndCommentGroups) {
-  EXPECT_EQ(Convert("(?<key>[a-z]+)"), "(?P<key>[a-z]+)");
-  EXPECT_EQ(Convert("(?P<key>[a-z]+)"), "(?P<key>[a-z]+)");
-  EXPECT_EQ(Convert("(?'key'[a-z]+)"), "(?P<key>[a-z]+)");
-  EXPECT_EQ(Convert("a(?# a comment )b"), "ab");
-}
+const std::pair<const char*, const char*> kRefusals[] = {
+    {"(?<!a)b", "look-around"},
+    {"(a)\\1", "a back-reference is not supported by RE2 (at offset 3"},
+    {"(?P=n)", "a back-reference"},
+    {"(?>ab)", "atomic group"},
+    {"[a-z[0-9]]", "nested character class"},
+    {"[a-z&&b]", "set operation"},
+    {"\\<word\\>", "word-boundary"},
+    {"\\b{start}x", "word-boundary"},
+    {"(?R)", "recursion"},
+    {"(?Rx)a", "the flag 'R'"},
+    {"a\\Z", "the escape '\\Z'"},
+};
 
 TEST(PatternConvert, RefusesWhatRe2CannotRunWithTheOffset) {
   EXPECT_EQ(Convert("ab(?=cd)"),
             "ERROR: look-around ('(?=', '(?!', '(?<=', '(?<!') is not supported by RE2 (at "
             "offset 2: '(?=cd)')");
-  EXPECT_NE(Convert("(?<!a)b").find("look-around"), std::string::npos);
-  EXPECT_NE(Convert("(a)\\1").find("a back-reference is not supported by RE2 (at offset 3"),
-            std::string::npos);
-  EXPECT_NE(Convert("(?>ab)").find("atomic group"), std::string::npos);
-  EXPECT_NE(Convert("[a-z[0-9]]").find("nested character class"), std::string::npos);
-  EXPECT_NE(Convert("[a-z&&b]").find("set operation"), std::string::npos);
-  EXPECT_NE(Convert("\\<word\\>").find("word-boundary"), std::string::npos);
-  EXPECT_NE(Convert("\\b{start}x").find("word-boundary"), std::string::npos);
-  EXPECT_NE(Convert("(?R)").find("recursion"), std::string::npos);
-  EXPECT_NE(Convert("(?Rx)a").find("the flag 'R'"), std::string::npos);
-  EXPECT_NE(Convert("a\\Z").find("the escape '\\Z'"), std::string::npos);
-  // Flags RE2 knows pass through.
-  EXPECT_EQ(Convert("(?-i)a(?sm-U:b)"), "(?-i)a(?sm-U:b)");
+  for (const auto& [pattern, message] : kRefusals)
+    EXPECT_NE(Convert(pattern).find(message), std::string::npos) << pattern;
 }
 
 TEST(PatternConvert, ConvertedPatternsMatchAsIntended) {
@@ -116,6 +121,9 @@ TEST(DeriveKeywords, EveryMatchHoldsOneOfTheKeywords) {
             (std::vector<std::string>{"acmekey", "zeta_token"}));
   // Of a sequence of literals one is enough: the longest is kept.
   EXPECT_EQ(DeriveKeywords("abc[0-9]+defghij"), std::vector<std::string>{"defghij"});
+  // One required literal beats three alternatives, however long.
+  EXPECT_EQ(DeriveKeywords("(?i)aws(?:.|[\\n\\r]){0,32}?(?:secret|private|access)[a-z]{4}"),
+            std::vector<std::string>{"aws"});
   // No literal that every match must hold: no keywords.
   EXPECT_TRUE(DeriveKeywords("[a-f0-9]{40}").empty());
   EXPECT_TRUE(DeriveKeywords("(?:abcd|[0-9]{8})").empty());
@@ -277,6 +285,14 @@ TEST_F(YamlRules, DuplicateIdsNameBothPlaces) {
   EXPECT_EQ(AddRules(&builtin, *LoadRuleFile(c, nullptr)).message(),
             c + ":2: rule 'github-pat' is already defined at <built-in>:" +
                 std::to_string(DefaultRules().Find("github-pat")->pos.line));
+  // A TOML config that extends the built-in rules adds only its own to them: the same
+  // definition twice is no conflict.
+  RuleSet builtin2 = DefaultRules();
+  std::string t =
+      Write("t.toml", "[extend]\nuseDefault = true\n[[rules]]\nid = \"t.1\"\nregex = 'ttt'\n");
+  ASSERT_TRUE(AddRules(&builtin2, *LoadRuleFile(t, nullptr)).ok());
+  EXPECT_EQ(builtin2.rules.size(), DefaultRules().rules.size() + 1);
+  EXPECT_EQ(builtin2.rules.back().id, "t.1");
 }
 
 TEST_F(YamlRules, DirectoriesAreSearchedRecursivelyForYamlFiles) {

@@ -1453,34 +1453,38 @@ TEST(RulesCheck, TheSampleFilePasses) {
             "3 rules checked: 3 passed, 0 failed, 0 without examples\n");
 }
 
+// `text` with "{TOK}" replaced by TokToken() and "{TOK10}" by its first 10 characters.
+std::string WithTok(std::string text) {
+  for (auto [mark, value] : {std::pair<std::string, std::string>{"{TOK}", TokToken()},
+                             {"{TOK10}", TokToken().substr(0, 10)}})
+    for (size_t at; (at = text.find(mark)) != std::string::npos;)
+      text.replace(at, mark.size(), value);
+  return text;
+}
+
 TEST(RulesCheck, FailingExamplesAreListedRedactedAndExitOne) {
   TempDir t;
-  const std::string tok = TokToken();
-  std::string p = t.Write("rules.yml",
-                          "rules:\n"
-                          "  - name: Token\n"
-                          "    id: t.tok.1\n"
-                          "    pattern: '\\b(tok_[a-z0-9]{12})\\b'\n"
-                          "    examples:\n"
-                          "      - 'TOKEN=" +
-                              tok.substr(0, 10) +
-                              "'\n"
-                              "    negative_examples:\n"
-                              "      - 'TOKEN=" +
-                              tok +
-                              "'\n"
-                              "  - name: Optional group\n"
-                              "    id: t.group.1\n"
-                              "    pattern: 'grp_[0-9]{4}(x[a-z]{4})?'\n"
-                              "    examples:\n"
-                              "      - 'grp_1234'\n"
-                              "  - name: No examples\n"
-                              "    id: t.none.1\n"
-                              "    pattern: 'none_[0-9]{6}'\n"
-                              "  - name: Fine\n"
-                              "    id: t.fine.1\n"
-                              "    pattern: 'fine_[0-9]{6}'\n"
-                              "    examples: ['fine_123456']\n");
+  std::string p = t.Write("rules.yml", WithTok(R"(rules:
+  - name: Token
+    id: t.tok.1
+    pattern: '\b(tok_[a-z0-9]{12})\b'
+    examples:
+      - 'TOKEN={TOK10}'
+    negative_examples:
+      - 'TOKEN={TOK}'
+  - name: Optional group
+    id: t.group.1
+    pattern: 'grp_[0-9]{4}(x[a-z]{4})?'
+    examples:
+      - 'grp_1234'
+  - name: No examples
+    id: t.none.1
+    pattern: 'none_[0-9]{6}'
+  - name: Fine
+    id: t.fine.1
+    pattern: 'fine_[0-9]{6}'
+    examples: ['fine_123456']
+)"));
   RunResult r = RunLeakguard({"rules", "check", p});
   EXPECT_EQ(r.exit_code, 1) << Describe({"rules", "check"}, r);
   EXPECT_EQ(r.out, "FAIL t.tok.1 (" + p + ":6): example not found: TOKEN=to****\n" +
@@ -1490,27 +1494,25 @@ TEST(RulesCheck, FailingExamplesAreListedRedactedAndExitOne) {
                        ":13): matched, but no capture group holds a secret: gr****\n" +
                        "SKIP t.none.1: no examples\n" + "PASS t.fine.1 (1 example, 0 negative)\n" +
                        "4 rules checked: 1 passed, 2 failed, 1 without examples\n");
-  EXPECT_FALSE(Contains(r.out, tok)) << r.out;
+  EXPECT_FALSE(Contains(r.out, TokToken())) << r.out;
   RunResult shown = RunLeakguard({"rules", "check", "--no-redact", p});
   EXPECT_EQ(shown.exit_code, 1);
-  EXPECT_TRUE(Contains(shown.out, "(secret " + tok + "): TOKEN=" + tok + "\n")) << shown.out;
+  EXPECT_TRUE(Contains(shown.out, "(secret " + TokToken() + "): TOKEN=" + TokToken() + "\n"))
+      << shown.out;
 }
 
 TEST(RulesCheck, TomlExamplesAndAnExamplesDirectory) {
   TempDir t;
-  const std::string tok = TokToken();
-  std::string p = t.Write("rules.toml",
-                          "[[rules]]\n"
-                          "id = \"t-tok\"\n"
-                          "regex = '''\\b(tok_[a-z0-9]{12})\\b'''\n"
-                          "keywords = [\"tok_\"]\n"
-                          "examples = ['TOKEN=" +
-                              tok +
-                              "']\n"
-                              "negative_examples = ['TOKEN=tok_short']\n"
-                              "[[rules]]\n"
-                              "id = \"t-dir\"\n"
-                              "regex = '''dir_[0-9]{6}'''\n");
+  std::string p = t.Write("rules.toml", WithTok(R"([[rules]]
+id = "t-tok"
+regex = '''\b(tok_[a-z0-9]{12})\b'''
+keywords = ["tok_"]
+examples = ['TOKEN={TOK}']
+negative_examples = ['TOKEN=tok_short']
+[[rules]]
+id = "t-dir"
+regex = '''dir_[0-9]{6}'''
+)"));
   t.Write("tests/t-dir.toml",
           "[[positive]]\ntext = 'x dir_123456'\n[[negative]]\ntext = 'dir_12'\n");
   RunResult r = RunLeakguard({"rules", "check", p, "--dir", t / "tests"});
