@@ -104,7 +104,6 @@ class Converter {
   // A character class at i_ ('['). Copied verbatim: whitespace and '#' are literal inside a class
   // in extended mode, as in PCRE.
   Status Class() {
-    const size_t at = i_;
     out_ += '[';
     ++i_;
     if (i_ < p_.size() && p_[i_] == '^') out_ += p_[i_++];
@@ -136,8 +135,7 @@ class Converter {
       out_ += c;
       ++i_;
     }
-    (void)at;  // unterminated: RE2 reports "missing ]"
-    return Status::Ok();
+    return Status::Ok();  // unterminated: RE2 reports "missing ]"
   }
 
   // A group at i_ ('(').
