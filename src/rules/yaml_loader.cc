@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -21,11 +22,17 @@ int Line(const YAML::Node& n) { return n.Mark().line + 1; }
 
 // Fields of the three formats. Those in kIgnored do not change what is found (metadata, live
 // validation); those in kUnsupported would, so they are named in a warning.
-constexpr std::string_view kKnown[] = {
-    "name", "id", "pattern", "examples", "negative_examples", "categories", "min_entropy"};
+constexpr std::string_view kKnown[] = {"name",
+                                       "id",
+                                       "pattern",
+                                       "examples",
+                                       "negative_examples",
+                                       "categories",
+                                       "min_entropy",
+                                       "pattern_requirements"};
 constexpr std::string_view kIgnored[] = {"references", "description", "confidence",
                                          "validation", "revocation",  "tls_mode"};
-constexpr std::string_view kUnsupported[] = {"visible", "pattern_requirements", "depends_on_rule"};
+constexpr std::string_view kUnsupported[] = {"visible", "depends_on_rule"};
 
 template <size_t N>
 bool In(const std::string_view (&list)[N], std::string_view key) {
@@ -72,8 +79,7 @@ class YamlParser {
       if (In(kUnsupported, key)) {
         // `visible: true` is what leakguard does anyway.
         if (key == "visible" && kv.second.IsScalar() && kv.second.Scalar() == "true") continue;
-        auto [it, first] = unsupported_.try_emplace(key, Line(kv.first), 0);
-        ++it->second.second;
+        NoteUnsupported(key, kv.first);
         continue;
       }
       Warn(fmt::format("{}: {}: unknown field '{}' is ignored", Where(kv.first), what, key));
@@ -104,6 +110,7 @@ class YamlParser {
       if (v < 0 || v > 8) return Error(e, what, "min_entropy must be between 0 and 8");
       r->entropy = v;
     }
+    if (Status s = PatternRequirements(node["pattern_requirements"], what, r); !s.ok()) return s;
     std::vector<std::pair<std::string, int>> list;
     if (Status s = Strings(node["categories"], "categories", what, &list); !s.ok()) return s;
     for (auto& [t, line] : list) r->tags.push_back(std::move(t));
@@ -112,6 +119,75 @@ class YamlParser {
       if (Status s = Strings(node[key], key, what, &list); !s.ok()) return s;
       for (auto& [text, line] : list) r->examples.push_back({std::move(text), positive, line});
     }
+    return Status::Ok();
+  }
+
+  void NoteUnsupported(const std::string& field, const YAML::Node& at) {
+    auto [it, first] = unsupported_.try_emplace(field, Line(at), 0);
+    ++it->second.second;
+  }
+
+  // Kingfisher / Titus `pattern_requirements`: conditions the secret must meet, expressed as an
+  // allowlist of the rule — a secret that fails one is dropped, as Kingfisher drops it.
+  // min_digits / min_uppercase / min_lowercase / min_special_chars N become a regex matching
+  // secrets with fewer than N such characters (special: `special_chars`, by default anything
+  // but an ASCII letter or digit); ignore_if_contains becomes stopwords (case-insensitive).
+  Status PatternRequirements(const YAML::Node& pr, std::string_view what, Rule* r) {
+    if (!pr || pr.IsNull()) return Status::Ok();
+    if (!pr.IsMap()) return Error(pr, what, "'pattern_requirements' must be a map");
+    Allowlist al;
+    al.description = "pattern_requirements";
+    std::string special = "[^A-Za-z0-9]", not_special = "[A-Za-z0-9]";
+    if (const YAML::Node sc = pr["special_chars"]; sc && sc.IsScalar() && !sc.Scalar().empty()) {
+      std::string cls;
+      for (char c : sc.Scalar()) {
+        if (!std::isalnum(static_cast<unsigned char>(c))) cls += '\\';
+        cls += c;
+      }
+      special = "[" + cls + "]";
+      not_special = "[^" + cls + "]";
+    }
+    for (const auto& kv : pr) {
+      const std::string key = kv.first.Scalar();
+      const std::string field = "pattern_requirements." + key;
+      std::string cls, not_cls;
+      if (key == "min_digits") {
+        cls = "[0-9]", not_cls = "[^0-9]";
+      } else if (key == "min_uppercase") {
+        cls = "[A-Z]", not_cls = "[^A-Z]";
+      } else if (key == "min_lowercase") {
+        cls = "[a-z]", not_cls = "[^a-z]";
+      } else if (key == "min_special_chars") {
+        cls = special, not_cls = not_special;
+      } else if (key == "special_chars") {
+        continue;
+      } else if (key == "ignore_if_contains") {
+        std::vector<std::pair<std::string, int>> words;
+        if (Status s = Strings(kv.second, field, what, &words); !s.ok()) return s;
+        for (auto& [w, line] : words) {
+          for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          if (!w.empty()) al.stopwords.push_back(std::move(w));
+        }
+        continue;
+      } else {
+        NoteUnsupported(field, kv.first);
+        continue;
+      }
+      int n = 0;
+      if (!kv.second.IsScalar() || !YAML::convert<int>::decode(kv.second, n) || n < 0 || n > 256)
+        return Error(kv.second, what, fmt::format("{} must be a number from 0 to 256", field));
+      if (n == 0) continue;
+      // Secrets with at most n-1 such characters.
+      std::string re = "^" + not_cls + "*";
+      if (n > 1) re += fmt::format("(?:{}{}*){{0,{}}}", cls, not_cls, n - 1);
+      re += "$";
+      auto compiled = std::make_shared<RE2>(re, RegexOptions());
+      if (!compiled->ok())
+        return Error(kv.second, what, fmt::format("{}: {}", field, compiled->error()));
+      al.regexes.push_back(std::move(re));
+      al.compiled_regexes.push_back(std::move(compiled));
+    }
+    if (!al.Empty()) r->allowlists.push_back(std::move(al));
     return Status::Ok();
   }
 

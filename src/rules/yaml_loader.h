@@ -10,9 +10,10 @@
 // `leakguard rules check`.
 //
 // Errors (tier 2) name file, line and rule id: invalid YAML, a missing or mistyped field, a
-// pattern RE2 cannot take, a duplicate id. Unknown fields are warnings (file:line), as are known
-// fields leakguard does not act on and that would change what is reported (`visible`,
-// `pattern_requirements`, `depends_on_rule`: one warning per file and field).
+// pattern RE2 cannot take, a duplicate id. Kingfisher's `pattern_requirements` (min_digits, ...,
+// ignore_if_contains) become an allowlist of the rule. Unknown fields are warnings (file:line), as
+// are known fields leakguard does not act on and that would change what is reported (`visible`,
+// `depends_on_rule`, `pattern_requirements.checksum`: one warning per file and field).
 // Thread-safety: stateless functions.
 #pragma once
 

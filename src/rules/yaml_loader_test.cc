@@ -201,6 +201,8 @@ TEST_F(YamlRules, KingfisherFieldsAreAcceptedAndUnknownFieldsWarnWithTheirLine) 
     visible: false
     pattern_requirements:
       min_digits: 2
+      checksum:
+        crc32: true
     colour: blue
 )",
                       &warnings);
@@ -210,10 +212,55 @@ TEST_F(YamlRules, KingfisherFieldsAreAcceptedAndUnknownFieldsWarnWithTheirLine) 
   const std::string f = (dir_ / "rules.yml").string();
   EXPECT_EQ(warnings,
             (std::vector<std::string>{
-                f + ":20: rule 'kingfisher.kf.2': unknown field 'colour' is ignored",
-                f + ":18: field 'pattern_requirements' (1 rule) is not supported and is ignored",
+                f + ":22: rule 'kingfisher.kf.2': unknown field 'colour' is ignored",
+                f + ":20: field 'pattern_requirements.checksum' (1 rule) is not supported and is "
+                    "ignored",
                 f + ":17: field 'visible' (1 rule) is not supported and is ignored: the rule's "
                     "findings are reported"}));
+}
+
+TEST_F(YamlRules, PatternRequirementsBecomeAnAllowlistOfTheSecret) {
+  std::vector<std::string> warnings;
+  auto set = LoadText(R"(rules:
+  - name: Req
+    id: kf.req.1
+    pattern: '\b(req_[A-Za-z0-9_!-]{12})\b'
+    pattern_requirements:
+      min_digits: 2
+      min_uppercase: 1
+      min_special_chars: 1
+      special_chars: '!-'
+      ignore_if_contains: [Dummy, test]
+)",
+                      &warnings);
+  ASSERT_TRUE(set.has_value()) << set.error().message();
+  EXPECT_TRUE(warnings.empty());
+  const Rule& r = set->rules.at(0);
+  ASSERT_EQ(r.allowlists.size(), 1u);
+  const Allowlist& a = r.allowlists[0];
+  EXPECT_EQ(a.regex_target, RegexTarget::kSecret);
+  EXPECT_EQ(a.stopwords, (std::vector<std::string>{"dummy", "test"}));
+  EXPECT_EQ(a.regexes, (std::vector<std::string>{"^[^0-9]*(?:[0-9][^0-9]*){0,1}$", "^[^A-Z]*$",
+                                                 "^[^\\!\\-]*$"}));
+  ASSERT_EQ(a.compiled_regexes.size(), 3u);
+  auto allowed = [&](const std::string& secret) {
+    for (const auto& re : a.compiled_regexes)
+      if (RE2::PartialMatch(secret, *re)) return true;
+    return false;
+  };
+  EXPECT_FALSE(allowed("req_Ab3d5!ghijk"));  // 2 digits, an upper-case letter, a '!': reported
+  EXPECT_TRUE(allowed("req_Abcd5!ghijk"));   // one digit
+  EXPECT_TRUE(allowed("req_ab3d5!ghijk"));   // no upper-case letter
+  EXPECT_TRUE(allowed("req_Ab3d5_ghijk"));   // no special character of the list
+
+  auto bad = LoadText(
+      "rules:\n  - id: x.1\n    pattern: abc\n    pattern_requirements:\n"
+      "      min_digits: many\n");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message().find(
+                ":5: rule 'x.1': pattern_requirements.min_digits must be a number from 0 to 256"),
+            std::string::npos)
+      << bad.error().message();
 }
 
 TEST_F(YamlRules, SyntaxErrorNamesFileAndLine) {
