@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config git ca-certificates
       libvectorscan-dev libre2-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
       libfmt-dev libssl-dev libgtest-dev libgmock-dev googletest libbenchmark-dev
-      libgit2-dev libarchive-dev zlib1g-dev
+      libgit2-dev libarchive-dev libyaml-cpp-dev zlib1g-dev
       python3 time bc zip unzip zstd)  # tests build a zip with python3; bench/ scripts use the rest
 missing=()
 for p in "${pkgs[@]}"; do

@@ -23,6 +23,15 @@ void AddCommonFlags(CLI::App* cmd, CommonFlags* f) {
   cmd->add_flag("-v,--verbose", f->verbose, "Also debug notes (e.g. each binary file skipped)");
 }
 
+void AddRuleFileFlags(CLI::App* cmd, CommonFlags* f) {
+  cmd->add_option("--rules", f->rules,
+                  "Add the rules of this file or directory: Nosey Parker / Kingfisher / Titus YAML "
+                  "(a directory is searched for *.yml, *.yaml) or gitleaks TOML; repeatable")
+      ->allow_extra_args(false);  // one value per use: never swallow the positional arguments
+  cmd->add_flag("--rules-only", f->rules_only,
+                "Use only the rules given with --rules (not the built-in rules or a config)");
+}
+
 void AddOutputFlags(CLI::App* cmd, OutputFlags* f) {
   cmd->add_option("-f,--format", f->format, "Report format: text, json, jsonl, sarif, csv")
       ->capture_default_str();

@@ -17,6 +17,8 @@ namespace leakguard::cli {
 
 struct CommonFlags {
   std::string config;
+  std::vector<std::string> rules;  // --rules (AddRuleFileFlags)
+  bool rules_only = false;         // --rules-only
   bool quiet = false;
   bool verbose = false;
 };
@@ -51,6 +53,8 @@ struct ScanSettings {
 };
 
 void AddCommonFlags(CLI::App* cmd, CommonFlags* f);
+// --rules PATH (repeatable) and --rules-only, for the commands that load rules (scan/config.h).
+void AddRuleFileFlags(CLI::App* cmd, CommonFlags* f);
 // `what` names the unit in help texts ("files", "blobs").
 void AddInputFlags(CLI::App* cmd, InputFlags* f, const std::string& what);
 // Checks the flags; the error is a usage message.

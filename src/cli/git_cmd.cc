@@ -149,6 +149,8 @@ int Run(const GitFlags& f) {
 
   scan::ConfigChoice choice;
   choice.explicit_path = f.common.config;
+  choice.rule_files = f.common.rules;
+  choice.rules_only = f.common.rules_only;
   std::string root = repo->workdir();
   if (root.size() > 1 && root.back() == '/') root.pop_back();
   if (!root.empty()) choice.roots = {root};
@@ -266,6 +268,7 @@ std::function<int()> RegisterGit(CLI::App& app) {
       "the commit that introduced it. Exit code: 0 no findings, 1 findings, 2 usage error.");
   cmd->add_option("repo", f->repo, "Repository (work tree or bare); default: .");
   AddCommonFlags(cmd, &f->common);
+  AddRuleFileFlags(cmd, &f->common);
   AddOutputFlags(cmd, &f->out);
   cmd->add_flag("--all-objects", f->all_objects,
                 "Also scan what no ref reaches: commits and blobs left by amends, rebases, "

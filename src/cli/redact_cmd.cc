@@ -424,6 +424,8 @@ int Run(const RedactFlags& f) {
 
   scan::ConfigChoice choice;
   choice.explicit_path = f.common.config;
+  choice.rule_files = f.common.rules;
+  choice.rules_only = f.common.rules_only;
   choice.roots = {"."};  // like `leakguard scan` run here: .leakguard.toml / .gitleaks.toml
   auto loaded = scan::LoadRules(choice);
   if (!loaded) return ConfigError(loaded.error().message());
@@ -448,6 +450,7 @@ std::function<int()> RegisterRedact(CLI::App& app) {
       "Exit code: 0 done, 2 usage, configuration or I/O error.");
   cmd->add_option("files", f->files, "Files to redact ('-' = standard input); default: stdin");
   AddCommonFlags(cmd, &f->common);
+  AddRuleFileFlags(cmd, &f->common);
   cmd->add_option("--mask", f->mask,
                   "Replace each secret with this text ('{rule}' = the rule id); default: "
                   "[REDACTED:{rule}]")

@@ -112,6 +112,8 @@ int Run(const ScanFlags& f) {
 
   scan::ConfigChoice choice;
   choice.explicit_path = f.common.config;
+  choice.rule_files = f.common.rules;
+  choice.rules_only = f.common.rules_only;
   choice.roots = fs_paths;
   choice.disable_vectorscan = f.engine == "re2";
   auto loaded = scan::LoadRules(choice);
@@ -177,6 +179,7 @@ std::function<int()> RegisterScan(CLI::App& app) {
                   "Files or directories to scan ('-' = standard input); default: .");
   cmd->add_flag("--stdin", f->stdin_flag, "Scan standard input (same as the path '-')");
   AddCommonFlags(cmd, &f->common);
+  AddRuleFileFlags(cmd, &f->common);
   AddOutputFlags(cmd, &f->out);
   AddInputFlags(cmd, &f->in, "files");
   cmd->add_flag("--respect-gitignore", f->respect_gitignore,

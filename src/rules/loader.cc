@@ -210,7 +210,8 @@ class Parser {
     std::string what = fmt::format("rule '{}'", r->id);
     CheckKeys(t,
               {"id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags",
-               "allowlist", "allowlists", "validator", "confidence"},
+               "allowlist", "allowlists", "validator", "confidence", "examples",
+               "negative_examples"},
               {"required", "skipReport", "validate", "report", "verify"}, what);
     if (auto s = String(t, "description", &r->description, what); !s.ok()) return s;
     if (auto s = String(t, "regex", &r->regex, what); !s.ok()) return s;
@@ -226,6 +227,15 @@ class Parser {
     for (auto& k : r->keywords)
       for (auto& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::erase_if(r->keywords, [](const std::string& k) { return k.empty(); });
+    // leakguard's extension, as in Nosey Parker's YAML: examples run by `leakguard rules check`.
+    for (auto [key, positive] : {std::pair{"examples", true}, {"negative_examples", false}}) {
+      std::vector<std::string> texts;
+      if (auto s = StringArray(t, key, &texts, what); !s.ok()) return s;
+      for (size_t i = 0; i < texts.size(); ++i)
+        r->examples.push_back(
+            {std::move(texts[i]), positive,
+             static_cast<int>(t.get(key)->as_array()->get(i)->source().begin.line)});
+    }
     if (const toml::node* n = t.get("secretGroup")) {
       if (!n->is_integer())
         return ParseError(

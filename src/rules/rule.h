@@ -1,5 +1,6 @@
 // The rule model: what one detection rule says, in the terms of the gitleaks/Betterleaks TOML
-// format that leakguard reads (see docs/rule-format.md for the field-by-field mapping).
+// format that leakguard reads (see docs/rule-writing.md); rules from Nosey Parker / Kingfisher /
+// Titus YAML files are mapped onto the same fields (yaml_loader.h, docs/rule-formats.md).
 //
 // A `RuleSet` is plain data: loading (loader.h) fills it, the matcher (match/) compiles it. It is
 // immutable once loaded and may be shared by any number of threads.
@@ -46,6 +47,15 @@ struct SourcePos {
   int line = 0;
 };
 
+// An example carried by the rule file itself: YAML `examples` / `negative_examples` (Nosey
+// Parker, Kingfisher, Titus) or the same two fields in a TOML rule (a leakguard extension).
+// `leakguard rules check` runs them.
+struct RuleExample {
+  std::string text;
+  bool positive = true;  // false: must yield no finding of the rule
+  int line = 0;          // line of the example in pos.file
+};
+
 struct Rule {
   std::string id;
   std::string description;
@@ -63,6 +73,7 @@ struct Rule {
   std::string validator;
   std::string confidence;
   SourcePos pos;
+  std::vector<RuleExample> examples;            // may be empty
   CompiledRegex compiled_regex, compiled_path;  // set by the loader; may be null
 
   bool PathOnly() const { return regex.empty(); }

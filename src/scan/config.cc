@@ -1,9 +1,11 @@
 #include "scan/config.h"
 
+#include <fmt/core.h>
 #include <sys/stat.h>
 
 #include "base/log.h"
 #include "rules/loader.h"
+#include "rules/yaml_loader.h"
 
 namespace leakguard::scan {
 namespace {
@@ -19,10 +21,19 @@ bool IsDir(const std::string& p) {
 
 Result<LoadedRules> LoadRules(const ConfigChoice& choice) {
   std::vector<std::string> warnings;
-  Result<rules::RuleSet> set = rules::DefaultRules();
-  std::string origin = "<built-in>";
+  if (choice.rules_only && choice.rule_files.empty())
+    return Err(InvalidArgument("--rules-only needs --rules PATH"));
+  if (choice.rules_only && !choice.explicit_path.empty())
+    return Err(InvalidArgument("--rules-only and --config cannot be used together"));
+  Result<rules::RuleSet> set = rules::RuleSet{};
+  std::string origin;
+  if (!choice.rules_only) {
+    set = rules::DefaultRules();
+    origin = "<built-in>";
+  }
   std::string path = choice.explicit_path;
-  if (path.empty() && choice.auto_discover && !choice.roots.empty() && IsDir(choice.roots[0])) {
+  if (path.empty() && !choice.rules_only && choice.auto_discover && !choice.roots.empty() &&
+      IsDir(choice.roots[0])) {
     for (const char* name : {"/.leakguard.toml", "/.gitleaks.toml"}) {
       std::string candidate = choice.roots[0] + name;
       if (IsFile(candidate)) {
@@ -36,6 +47,17 @@ Result<LoadedRules> LoadRules(const ConfigChoice& choice) {
     set = rules::LoadConfigFile(path, &warnings);
     if (!set) return Err(set.error());
     origin = path;
+  }
+  if (!choice.rule_files.empty()) {
+    auto files = rules::ExpandRulePaths(choice.rule_files);
+    if (!files) return Err(files.error());
+    for (const auto& file : *files) {
+      auto more = rules::LoadRuleFile(file, &warnings);
+      if (!more) return Err(more.error());
+      if (Status s = rules::AddRules(&*set, std::move(*more)); !s.ok()) return Err(s);
+    }
+    origin += fmt::format("{}{} rule file{} (--rules)", origin.empty() ? "" : " + ", files->size(),
+                          files->size() == 1 ? "" : "s");
   }
   for (const auto& w : warnings) Warn("{}", w);
   warnings.clear();

@@ -1361,6 +1361,181 @@ TEST(Fingerprints, SameAcrossOutputFormats) {
   EXPECT_EQ(from_json, from_sarif);
 }
 
+// ---- Rule files: --rules (Nosey Parker / Kingfisher / Titus YAML) and `rules check` ---------
+
+const std::string kSampleRules = LEAKGUARD_SOURCE_DIR "/testdata/rules/np-style-rules.yml";
+
+// A key of the sample file's rule lg.sample.acme.1: "acme_live_" + 32 lower-case alphanumerics.
+std::string AcmeLiveKey() {
+  return std::string("acme_") + "live_" + "p0o9i8u7y6t5r4e3" + "w2q1a0s9d8f7g6h5";
+}
+
+// Fake tokens of the made-up format "tok_" + 12 lower-case alphanumerics.
+std::string TokToken() { return std::string("to") + "k_" + "a1b2c3" + "d4e5f6"; }
+
+class RuleFilesTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    t_.Write("src/a.txt", "k = " + GithubPat() + "\n" + "acme = " + AcmeLiveKey() + "\n");
+  }
+  TempDir t_;
+};
+
+TEST_F(RuleFilesTest, YamlRulesAreAddedToTheBuiltinRules) {
+  RunResult r;
+  json j = ScanJson({"--no-redact", "--rules", kSampleRules, t_.path()}, &r);
+  EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"github-pat", "lg.sample.acme.1"}))
+      << j.dump(2);
+  for (const auto& f : j["findings"]) {
+    if (f["rule_id"] != "lg.sample.acme.1") continue;
+    EXPECT_EQ(f["secret"], AcmeLiveKey());
+    EXPECT_EQ(f["line"], 2);
+    EXPECT_EQ(f["description"], "Acme Cloud API Key");
+    EXPECT_EQ(f["tags"], json::array({"api", "fake"}));
+  }
+}
+
+TEST_F(RuleFilesTest, RulesOnlyUsesOnlyTheGivenRulesAndADirectoryIsSearched) {
+  TempDir rules;
+  rules.Write("np/sub/sample.yml", ReadFile(kSampleRules));
+  rules.Write("np/README.md", "not a rule file");
+  json j = ScanJson({"--rules-only", "--rules", rules / "np", t_.path()});
+  EXPECT_EQ(RuleIds(j), (std::multiset<std::string>{"lg.sample.acme.1"})) << j.dump(2);
+}
+
+TEST_F(RuleFilesTest, RedactAndRulesListTakeRulesToo) {
+  RunResult red = RunLeakguard({"redact", "--rules-only", "--rules", kSampleRules},
+                               WithStdin("key " + AcmeLiveKey() + " end\n"));
+  EXPECT_EQ(red.exit_code, 0) << Describe({"redact"}, red);
+  EXPECT_FALSE(Contains(red.out, AcmeLiveKey())) << red.out;
+  EXPECT_TRUE(Contains(red.out, "lg.sample.acme.1")) << red.out;
+  RunResult list = RunLeakguard({"rules", "list", "--rules-only", "--rules", kSampleRules});
+  EXPECT_EQ(list.exit_code, 0) << Describe({"rules", "list"}, list);
+  EXPECT_TRUE(Contains(list.out, "lg.sample.widget.1")) << list.out;
+  EXPECT_FALSE(Contains(list.out, "github-pat")) << list.out;
+}
+
+TEST_F(RuleFilesTest, AnUnsupportedPatternIsAConfigErrorNamingFileLineAndRule) {
+  TempDir rules;
+  std::string p = rules.Write("bad.yml",
+                              "rules:\n"
+                              "  - name: Needs look-ahead\n"
+                              "    id: t.lookahead.1\n"
+                              "    pattern: 'tok_(?=[0-9])([0-9a-z]{8})'\n");
+  RunResult r = RunLeakguard({"scan", "--rules", p, t_.path()});
+  EXPECT_EQ(r.exit_code, 2) << Describe({"scan"}, r);
+  EXPECT_TRUE(Contains(r.err, p + ":4: rule 't.lookahead.1': pattern: look-around")) << r.err;
+}
+
+TEST_F(RuleFilesTest, AnIdTheBuiltinRulesHaveIsAnErrorNamingBothPlaces) {
+  TempDir rules;
+  std::string p =
+      rules.Write("dup.yml", "rules:\n  - name: Mine\n    id: github-pat\n    pattern: abc\n");
+  RunResult r = RunLeakguard({"scan", "--rules", p, t_.path()});
+  EXPECT_EQ(r.exit_code, 2) << Describe({"scan"}, r);
+  EXPECT_TRUE(Contains(r.err, p + ":2: rule 'github-pat' is already defined at <built-in>:"))
+      << r.err;
+}
+
+TEST_F(RuleFilesTest, RulesOnlyWithoutRulesIsAUsageError) {
+  RunResult r = RunLeakguard({"scan", "--rules-only", t_.path()});
+  EXPECT_EQ(r.exit_code, 2) << Describe({"scan"}, r);
+  EXPECT_TRUE(Contains(r.err, "--rules-only needs --rules")) << r.err;
+}
+
+TEST(RulesCheck, TheSampleFilePasses) {
+  RunResult r = RunLeakguard({"rules", "check", kSampleRules});
+  EXPECT_EQ(r.exit_code, 0) << Describe({"rules", "check"}, r);
+  EXPECT_EQ(r.out,
+            "PASS lg.sample.acme.1 (2 examples, 2 negative)\n"
+            "PASS lg.sample.widget.1 (2 examples, 2 negative)\n"
+            "PASS lg.sample.zeta.1 (1 example, 1 negative)\n"
+            "3 rules checked: 3 passed, 0 failed, 0 without examples\n");
+}
+
+// `text` with "{TOK}" replaced by TokToken() and "{TOK10}" by its first 10 characters.
+std::string WithTok(std::string text) {
+  for (auto [mark, value] : {std::pair<std::string, std::string>{"{TOK}", TokToken()},
+                             {"{TOK10}", TokToken().substr(0, 10)}})
+    for (size_t at; (at = text.find(mark)) != std::string::npos;)
+      text.replace(at, mark.size(), value);
+  return text;
+}
+
+TEST(RulesCheck, FailingExamplesAreListedRedactedAndExitOne) {
+  TempDir t;
+  std::string p = t.Write("rules.yml", WithTok(R"(rules:
+  - name: Token
+    id: t.tok.1
+    pattern: '\b(tok_[a-z0-9]{12})\b'
+    examples:
+      - 'TOKEN={TOK10}'
+    negative_examples:
+      - 'TOKEN={TOK}'
+  - name: Optional group
+    id: t.group.1
+    pattern: 'grp_[0-9]{4}(x[a-z]{4})?'
+    examples:
+      - 'grp_1234'
+  - name: No examples
+    id: t.none.1
+    pattern: 'none_[0-9]{6}'
+  - name: Fine
+    id: t.fine.1
+    pattern: 'fine_[0-9]{6}'
+    examples: ['fine_123456']
+)"));
+  RunResult r = RunLeakguard({"rules", "check", p});
+  EXPECT_EQ(r.exit_code, 1) << Describe({"rules", "check"}, r);
+  EXPECT_EQ(r.out, "FAIL t.tok.1 (" + p + ":6): example not found: TOKEN=to****\n" +
+                       "FAIL t.tok.1 (" + p +
+                       ":8): negative example reported (secret tok_****): TOKEN=tok_****\n" +
+                       "FAIL t.group.1 (" + p +
+                       ":13): matched, but no capture group holds a secret: gr****\n" +
+                       "SKIP t.none.1: no examples\n" + "PASS t.fine.1 (1 example, 0 negative)\n" +
+                       "4 rules checked: 1 passed, 2 failed, 1 without examples\n");
+  EXPECT_FALSE(Contains(r.out, TokToken())) << r.out;
+  RunResult shown = RunLeakguard({"rules", "check", "--no-redact", p});
+  EXPECT_EQ(shown.exit_code, 1);
+  EXPECT_TRUE(Contains(shown.out, "(secret " + TokToken() + "): TOKEN=" + TokToken() + "\n"))
+      << shown.out;
+}
+
+TEST(RulesCheck, TomlExamplesAndAnExamplesDirectory) {
+  TempDir t;
+  std::string p = t.Write("rules.toml", WithTok(R"([[rules]]
+id = "t-tok"
+regex = '''\b(tok_[a-z0-9]{12})\b'''
+keywords = ["tok_"]
+examples = ['TOKEN={TOK}']
+negative_examples = ['TOKEN=tok_short']
+[[rules]]
+id = "t-dir"
+regex = '''dir_[0-9]{6}'''
+)"));
+  t.Write("tests/t-dir.toml",
+          "[[positive]]\ntext = 'x dir_123456'\n[[negative]]\ntext = 'dir_12'\n");
+  RunResult r = RunLeakguard({"rules", "check", p, "--dir", t / "tests"});
+  EXPECT_EQ(r.exit_code, 0) << Describe({"rules", "check"}, r);
+  EXPECT_EQ(r.out,
+            "PASS t-tok (1 example, 1 negative)\n"
+            "PASS t-dir (1 example, 1 negative)\n"
+            "2 rules checked: 2 passed, 0 failed, 0 without examples\n");
+  RunResult without_dir = RunLeakguard({"rules", "check", p});
+  EXPECT_EQ(without_dir.exit_code, 0) << Describe({"rules", "check"}, without_dir);
+  EXPECT_TRUE(Contains(without_dir.out, "SKIP t-dir: no examples\n")) << without_dir.out;
+  EXPECT_FALSE(Contains(without_dir.err, "examples")) << without_dir.err;  // accepted silently
+}
+
+TEST(RulesCheck, AnInvalidFileExitsTwo) {
+  TempDir t;
+  std::string p = t.Write("broken.yml", "rules:\n  - name: [unclosed\n");
+  RunResult r = RunLeakguard({"rules", "check", p});
+  EXPECT_EQ(r.exit_code, 2) << Describe({"rules", "check"}, r);
+  EXPECT_TRUE(Contains(r.err, p + ":")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "invalid YAML")) << r.err;
+}
+
 }  // namespace
 
 // CTest sets LEAKGUARD_CACHE_DIR; when the binary is run by hand, share the build's cache so

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "git_fixture.h"
@@ -199,6 +200,23 @@ TEST_F(GitE2E, APathRuleFiresWhereThePathAppearsNotAtEveryEdit) {
   EXPECT_EQ(r.findings()[0]["rule_id"], "p12-file");
   EXPECT_EQ(r.findings()[0]["commit"], added);
   EXPECT_EQ(Git("--all-locations").findings().size(), 3u);
+}
+
+TEST_F(GitE2E, YamlRulesFromRulesAreAddedToTheBuiltinRules) {
+  const std::string acme = std::string("acme_") + "live_" + "p0o9i8u7y6t5r4e3" + "w2q1a0s9d8f7g6h5";
+  repo.Write("settings.py", "ACME = '" + acme + "'\nGITHUB = '" + Pat() + "'\n");
+  const std::string added = repo.Commit("settings");
+  const std::string rules = LEAKGUARD_SOURCE_DIR "/testdata/rules/np-style-rules.yml";
+  Outcome r = Git("--rules " + Quote(rules));
+  ASSERT_EQ(r.code, 1) << r.err;
+  std::multiset<std::string> ids;
+  for (const auto& f : r.findings()) ids.insert(f["rule_id"].get<std::string>());
+  EXPECT_EQ(ids, (std::multiset<std::string>{"github-pat", "lg.sample.acme.1"})) << r.out;
+  Outcome only = Git("--rules-only --rules " + Quote(rules));
+  ASSERT_EQ(only.findings().size(), 1u) << only.out << only.err;
+  EXPECT_EQ(only.findings()[0]["rule_id"], "lg.sample.acme.1");
+  EXPECT_EQ(only.findings()[0]["commit"], added);
+  EXPECT_EQ(only.findings()[0]["line"], 1);
 }
 
 TEST_F(GitE2E, RangesSinceBranchAndMaxCommits) {
