@@ -363,12 +363,11 @@ void Matcher::Filter(ByteView blob, Candidate* c) const {
       drop(DropReason::kTemplate, TemplateReason(secret)) ||
       drop(DropReason::kPlaceholder, StandInReason(secret)))
     return;
-  if (cr.generic &&
-      (drop(DropReason::kHash, HashReason(secret)) ||
-       drop(DropReason::kUuid, IsUuid(secret) ? "UUID" : std::string_view()) ||
-       drop(DropReason::kPublicKey, PublicKeyReason(secret)) ||
-       drop(DropReason::kTestFixture, TestFixtureReason(secret)) ||
-       drop(DropReason::kWordLike, WordLikeReason(secret))))
+  if (cr.generic && (drop(DropReason::kHash, HashReason(secret)) ||
+                     drop(DropReason::kUuid, IsUuid(secret) ? "UUID" : std::string_view()) ||
+                     drop(DropReason::kPublicKey, PublicKeyReason(secret)) ||
+                     drop(DropReason::kTestFixture, TestFixtureReason(secret)) ||
+                     drop(DropReason::kWordLike, WordLikeReason(secret))))
     return;
   if (cr.rule->entropy > 0 && c->entropy < cr.rule->entropy) {
     c->drop = DropReason::kEntropy;

@@ -52,7 +52,9 @@ bool AllOf(std::string_view s, bool (*pred)(char)) {
     if (!pred(c)) return false;
   return true;
 }
-bool IsIdent(std::string_view s) { return !s.empty() && IsIdentStart(s[0]) && AllOf(s, IsIdentChar); }
+bool IsIdent(std::string_view s) {
+  return !s.empty() && IsIdentStart(s[0]) && AllOf(s, IsIdentChar);
+}
 
 bool StartsWithCaseless(std::string_view s, std::string_view lower_prefix) {
   if (s.size() < lower_prefix.size()) return false;
@@ -119,8 +121,24 @@ void ForEachWord(std::string_view v, F&& f) {
 // type-name punctuation). Password symbols (!#%^+=@ and quotes) are not among them.
 bool IsWordSeparator(char c) {
   switch (c) {
-    case '_': case '-': case '.': case '/': case '\\': case ':': case ' ': case '<': case '>':
-    case '[': case ']': case '(': case ')': case ',': case '*': case '&': case '?': case '~':
+    case '_':
+    case '-':
+    case '.':
+    case '/':
+    case '\\':
+    case ':':
+    case ' ':
+    case '<':
+    case '>':
+    case '[':
+    case ']':
+    case '(':
+    case ')':
+    case ',':
+    case '*':
+    case '&':
+    case '?':
+    case '~':
       return true;
     default:
       return false;
@@ -175,8 +193,7 @@ bool IsNumber(std::string_view v) {
 bool IsUrlWithoutCredentials(std::string_view v) {
   size_t i = 0;
   if (v.empty() || !IsAlpha(v[0])) return false;
-  while (i < v.size() && i <= 16 &&
-         (IsAlnum(v[i]) || v[i] == '+' || v[i] == '.' || v[i] == '-'))
+  while (i < v.size() && i <= 16 && (IsAlnum(v[i]) || v[i] == '+' || v[i] == '.' || v[i] == '-'))
     ++i;
   if (i < 2 || v.substr(i, 3) != "://") return false;
   return v.find('@') == std::string_view::npos;
@@ -233,11 +250,21 @@ std::string_view EnvLookupReason(std::string_view v) {
   }
   if (v.size() >= 3 && v.front() == '%' && v.back() == '%' && IsIdent(v.substr(1, v.size() - 2)))
     return "Windows environment variable (%NAME%)";
-  static constexpr std::string_view kAccessors[] = {
-      "process.env", "import.meta.env", "os.environ", "getenv(",   "Getenv(",  "LookupEnv(",
-      "GetEnvironmentVariable(", "ENV[", "ENV.fetch(", "env(", "env::var(", "Deno.env"};
+  static constexpr std::string_view kAccessors[] = {"process.env",
+                                                    "import.meta.env",
+                                                    "os.environ",
+                                                    "getenv(",
+                                                    "Getenv(",
+                                                    "LookupEnv(",
+                                                    "GetEnvironmentVariable(",
+                                                    "ENV[",
+                                                    "ENV.fetch(",
+                                                    "env(",
+                                                    "env::var(",
+                                                    "Deno.env"};
   for (std::string_view a : kAccessors)
-    if (v.find(a) != std::string_view::npos) return "environment accessor (getenv, process.env, ...)";
+    if (v.find(a) != std::string_view::npos)
+      return "environment accessor (getenv, process.env, ...)";
   return {};
 }
 
@@ -260,9 +287,9 @@ std::string_view HashReason(std::string_view v) {
   if ((n == 40 || n == 56 || n == 64 || n == 96 || n == 128) && AllOf(v, IsHex))
     return n == 40 ? "hex digest (SHA-1, git object id)" : "hex digest (SHA-2)";
   // sha256:<hex>, sha512-<base64> (lockfile integrity), md5:<hex>.
-  static constexpr std::string_view kAlgorithms[] = {
-      "sha1", "sha224", "sha256", "sha384", "sha512", "sha3-256", "sha3-512", "md5", "blake2b",
-      "blake3"};
+  static constexpr std::string_view kAlgorithms[] = {"sha1",    "sha224",   "sha256",   "sha384",
+                                                     "sha512",  "sha3-256", "sha3-512", "md5",
+                                                     "blake2b", "blake3"};
   for (std::string_view alg : kAlgorithms) {
     if (!StartsWithCaseless(v, alg) || n < alg.size() + 17) continue;
     const char sep = v[alg.size()];
@@ -282,8 +309,8 @@ std::string_view HashReason(std::string_view v) {
     if (i > 2 && i < n && v[i] == '}' && n - i > 8) return "password hash ({SSHA}...)";
   }
   static constexpr std::string_view kPasswordHashPrefixes[] = {
-      "pbkdf2_sha256$", "pbkdf2_sha1$", "bcrypt_sha256$", "bcrypt$", "argon2$", "scrypt$",
-      "scram-sha-256$"};
+      "pbkdf2_sha256$", "pbkdf2_sha1$", "bcrypt_sha256$", "bcrypt$",
+      "argon2$",        "scrypt$",      "scram-sha-256$"};
   for (std::string_view p : kPasswordHashPrefixes)
     if (StartsWithCaseless(v, p)) return "password hash (pbkdf2_sha256$..., SCRAM)";
   if (n == 35 && v.starts_with("md5") && AllOf(v.substr(3), IsHex))
@@ -303,8 +330,8 @@ bool IsUuid(std::string_view v) {
 }
 
 std::string_view PublicKeyReason(std::string_view v) {
-  static constexpr std::string_view kSshTypes[] = {"ssh-rsa",     "ssh-dss",    "ssh-ed25519",
-                                                   "ssh-ed448",   "ecdsa-sha2-", "sk-ssh-ed25519",
+  static constexpr std::string_view kSshTypes[] = {"ssh-rsa",       "ssh-dss",     "ssh-ed25519",
+                                                   "ssh-ed448",     "ecdsa-sha2-", "sk-ssh-ed25519",
                                                    "sk-ecdsa-sha2-"};
   for (std::string_view t : kSshTypes) {
     if (!v.starts_with(t)) continue;
@@ -312,9 +339,13 @@ std::string_view PublicKeyReason(std::string_view v) {
       return "SSH public key";
   }
   // The base64 blob of an OpenSSH public key starts with its length-prefixed type name.
-  static constexpr std::string_view kSshBlobs[] = {
-      "AAAAB3NzaC1yc2E", "AAAAB3NzaC1kc3M", "AAAAC3NzaC1lZDI1NTE5", "AAAACXNzaC1lZDQ0OA",
-      "AAAAE2VjZHNhLXNoYTItbmlzdHA", "AAAAGnNrLXNzaC1lZDI1NTE5", "AAAAInNrLWVjZHNh"};
+  static constexpr std::string_view kSshBlobs[] = {"AAAAB3NzaC1yc2E",
+                                                   "AAAAB3NzaC1kc3M",
+                                                   "AAAAC3NzaC1lZDI1NTE5",
+                                                   "AAAACXNzaC1lZDQ0OA",
+                                                   "AAAAE2VjZHNhLXNoYTItbmlzdHA",
+                                                   "AAAAGnNrLXNzaC1lZDI1NTE5",
+                                                   "AAAAInNrLWVjZHNh"};
   for (std::string_view b : kSshBlobs)
     if (v.starts_with(b)) return "SSH public key (base64 blob)";
   if (const size_t begin = v.find("-----BEGIN "); begin != std::string_view::npos) {
@@ -349,8 +380,8 @@ std::string_view TestFixtureReason(std::string_view v) {
   for (std::string_view p : kPrefixes)
     if (StartsWithCaseless(v, p)) return "test-fixture value (starts with test/fake/mock/...)";
   static constexpr std::string_view kWords[] = {
-      "test", "tests", "testing", "fake",  "fakes", "mock",     "mocks",  "mocked",
-      "dummy", "stub", "stubs",   "fixture", "fixtures", "sample", "samples"};
+      "test",  "tests", "testing", "fake",    "fakes",    "mock",   "mocks",  "mocked",
+      "dummy", "stub",  "stubs",   "fixture", "fixtures", "sample", "samples"};
   bool hit = false;
   ForEachWord(v, [&](std::string_view w, bool digits, bool) {
     if (hit || digits) return;
@@ -362,8 +393,8 @@ std::string_view TestFixtureReason(std::string_view v) {
 
 std::string_view WordLikeReason(std::string_view v) {
   if (v.empty()) return {};
-  static constexpr std::string_view kLiterals[] = {"true", "false", "null", "none", "nil",
-                                                   "undefined", "yes", "no", "on", "off", "nan"};
+  static constexpr std::string_view kLiterals[] = {
+      "true", "false", "null", "none", "nil", "undefined", "yes", "no", "on", "off", "nan"};
   for (std::string_view l : kLiterals)
     if (EqualsCaseless(v, l)) return "boolean or null literal";
   if (IsNumber(v)) return "number";

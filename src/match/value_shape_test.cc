@@ -41,26 +41,41 @@ TEST(ValueShape, RealSecretsHaveNoShape) {
 }
 
 TEST(ValueShape, EnvLookups) {
-  for (std::string_view s :
-       {"$DB_PASSWORD", "${API_TOKEN}", "${DB_PASS:-s3cr3tDefault}", "${TOKEN?required}", "%APPDATA_KEY%",
-        "$env:AZURE_CLIENT_SECRET", "$ENV{SECRET_KEY}", "$_ENV['DB_PASS']", "process.env.API_KEY_2",
-        "process.env[\"TOKEN\"]", "import.meta.env.VITE_API_KEY", "os.environ['SECRET_KEY']",
-        "os.environ.get('SECRET_KEY')", "os.getenv(\"API_KEY\")", "getenv(\"DB_PASSWORD\")",
-        "os.Getenv(\"TOKEN\")", "System.getenv(\"API_KEY\")",
-        "Environment.GetEnvironmentVariable(\"ApiKey\")", "ENV['STRIPE_KEY']",
-        "ENV.fetch('SECRET_KEY_BASE')", "env('DB_PASSWORD')", "std::env::var(\"TOKEN\")"})
+  for (std::string_view s : {"$DB_PASSWORD",
+                             "${API_TOKEN}",
+                             "${DB_PASS:-s3cr3tDefault}",
+                             "${TOKEN?required}",
+                             "%APPDATA_KEY%",
+                             "$env:AZURE_CLIENT_SECRET",
+                             "$ENV{SECRET_KEY}",
+                             "$_ENV['DB_PASS']",
+                             "process.env.API_KEY_2",
+                             "process.env[\"TOKEN\"]",
+                             "import.meta.env.VITE_API_KEY",
+                             "os.environ['SECRET_KEY']",
+                             "os.environ.get('SECRET_KEY')",
+                             "os.getenv(\"API_KEY\")",
+                             "getenv(\"DB_PASSWORD\")",
+                             "os.Getenv(\"TOKEN\")",
+                             "System.getenv(\"API_KEY\")",
+                             "Environment.GetEnvironmentVariable(\"ApiKey\")",
+                             "ENV['STRIPE_KEY']",
+                             "ENV.fetch('SECRET_KEY_BASE')",
+                             "env('DB_PASSWORD')",
+                             "std::env::var(\"TOKEN\")"})
     EXPECT_TRUE(IsEnvLookup(s)) << s;
   for (std::string_view s : {"$", "$1abc", "%", "%%", "environment", "${a b}x", "$2b$12$abc"})
     EXPECT_FALSE(IsEnvLookup(s)) << s;
 }
 
 TEST(ValueShape, Templates) {
-  for (std::string_view s : {"{{ db_password }}", "{{.Password}}", "{% secret %}", "${var.db_password}",
-                             "${{ secrets.NPM_TOKEN }}", "%(password)s", "<%= ENV['X'] %>",
-                             "#{secret}", "$(cat /run/secrets/token)", "@DB_PASSWORD@",
-                             "prefix-{{ token }}-suffix"})
+  for (std::string_view s :
+       {"{{ db_password }}", "{{.Password}}", "{% secret %}", "${var.db_password}",
+        "${{ secrets.NPM_TOKEN }}", "%(password)s", "<%= ENV['X'] %>", "#{secret}",
+        "$(cat /run/secrets/token)", "@DB_PASSWORD@", "prefix-{{ token }}-suffix"})
     EXPECT_TRUE(IsTemplate(s)) << s;
-  for (std::string_view s : {"{token}", "@user", "a@b@", "%s", "$VAR"}) EXPECT_FALSE(IsTemplate(s)) << s;
+  for (std::string_view s : {"{token}", "@user", "a@b@", "%s", "$VAR"})
+    EXPECT_FALSE(IsTemplate(s)) << s;
 }
 
 TEST(ValueShape, Hashes) {
@@ -71,7 +86,8 @@ TEST(ValueShape, Hashes) {
            "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d"
            "2877eec2f63b931bd47417a81a538327af927da3e",  // SHA-512
            "sha256:4024e1f4a53992672651a538b194d08069bac3199131bc018153e41b636d710d",
-           "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==",
+           "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/"
+           "SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==",
            "sha1-mhVQ3h/3JqpYQdDZc5OMYe6Hsyk=",
            "$2b$12$p7ah3srqe0Ks6zGSX93oG0Wxrdp8dRxw4ydUlodaxqUECa2wHPlkc",
            "$6$rounds=5000$saltsalt$Kf1c2E3e5Xx0fNVyy4fD9WdcJ9U2OyJj7cnq1F6qSrs",
@@ -88,38 +104,44 @@ TEST(ValueShape, Hashes) {
 }
 
 TEST(ValueShape, Uuids) {
-  for (std::string_view s : {"53d8354b-1a84-6be2-70c7-e68a5f914329", "{53D8354B-1A84-6BE2-70C7-E68A5F914329}",
-                             "urn:uuid:53d8354b-1a84-6be2-70c7-e68a5f914329"})
+  for (std::string_view s :
+       {"53d8354b-1a84-6be2-70c7-e68a5f914329", "{53D8354B-1A84-6BE2-70C7-E68A5F914329}",
+        "urn:uuid:53d8354b-1a84-6be2-70c7-e68a5f914329"})
     EXPECT_TRUE(IsUuid(s)) << s;
-  for (std::string_view s : {"53d8354b1a846be270c7e68a5f914329", "53d8354b-1a84-6be2-70c7-e68a5f91432",
-                             "53d8354b-1a84-6be2-70c7-e68a5f91432g", "{53d8354b-1a84-6be2-70c7-e68a5f914329"})
+  for (std::string_view s :
+       {"53d8354b1a846be270c7e68a5f914329", "53d8354b-1a84-6be2-70c7-e68a5f91432",
+        "53d8354b-1a84-6be2-70c7-e68a5f91432g", "{53d8354b-1a84-6be2-70c7-e68a5f914329"})
     EXPECT_FALSE(IsUuid(s)) << s;
 }
 
 TEST(ValueShape, PublicKeys) {
   for (std::string_view s : {
-           "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256",
+           "ssh-ed25519",
+           "ssh-rsa",
+           "ecdsa-sha2-nistp256",
            "AAAAC3NzaC1lZDI1NTE5AAAAIGrV0dEwWi3nmd9E8jN2xQpNEm3qfPTGvUd8Vq2t1Sxa",
            "AAAAB3NzaC1yc2EAAAADAQABAAABAQC7vbqajDhA",
            "-----BEGIN PUBLIC KEY-----MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA",
-           "-----BEGIN CERTIFICATE-----", "-----BEGIN RSA PUBLIC KEY-----",
+           "-----BEGIN CERTIFICATE-----",
+           "-----BEGIN RSA PUBLIC KEY-----",
            "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtUp/hrKktkU1lYPHQ9No",
            "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEV6w8KYMkZ+Z+vRXMe8IoladupyHW",
            "MCowBQYDK2VwAyEAhZrWwtTClxiFClOvTcrVtJYFZLj6/qVP+vTKizXezrY=",
            "MIIDdzCCAl+gAwIBAgIJAJ3w5m4f0tCUMA0GCSqGSIb3DQEBCwUAMFIxCzAJBgNV",
        })
     EXPECT_TRUE(IsPublicKey(s)) << s;
-  for (std::string_view s : {
-           "-----BEGIN PRIVATE KEY-----", "-----BEGIN OPENSSH PRIVATE KEY-----",
-           "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCSJ1azAdlJbbe1",  // PKCS#8 private
-           "ssh-rsakey", "ssh-ed25519x", "MII"})
+  for (std::string_view s :
+       {"-----BEGIN PRIVATE KEY-----", "-----BEGIN OPENSSH PRIVATE KEY-----",
+        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCSJ1azAdlJbbe1",  // PKCS#8 private
+        "ssh-rsakey", "ssh-ed25519x", "MII"})
     EXPECT_FALSE(IsPublicKey(s)) << s;
 }
 
 TEST(ValueShape, TestFixtures) {
-  for (std::string_view s : {"test_api_key_123", "TestToken9f8e7d", "fake-token-8f3k2j", "mock_secret_abc123",
-                             "dummyPassw0rd", "stub-credential-1", "sample_key_2", "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
-                             "my-fake-token-1", "apiKeyForTests1", "k9Xq_fixture_w2"})
+  for (std::string_view s :
+       {"test_api_key_123", "TestToken9f8e7d", "fake-token-8f3k2j", "mock_secret_abc123",
+        "dummyPassw0rd", "stub-credential-1", "sample_key_2", "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        "my-fake-token-1", "apiKeyForTests1", "k9Xq_fixture_w2"})
     EXPECT_TRUE(IsTestFixture(s)) << s;
   for (std::string_view s : {"latest_build_42", "attestation9X", "contest2024Q", "protestant"})
     EXPECT_FALSE(IsTestFixture(s)) << s;

@@ -57,51 +57,61 @@ const std::set<std::tuple<std::string, std::string, size_t>> kPlanted = {
 
 // Look-alikes that a rule matches and a filter drops: the drop reason --explain shows.
 const std::map<Location, std::string> kDropped = {
-    {{"app.py", 7}, "env-lookup"},             // "${PAYMENTS_API_KEY_V2}"
-    {{"app.py", 8}, "test-fixture"},           // "test_token_..."
-    {{"app.py", 9}, "hash"},                   // git SHA
-    {{"app.py", 10}, "uuid"},                  //
-    {{"app.py", 11}, "word-like"},             // "my_secret_key_value"
-    {{"app.py", 12}, "template"},              // "%(db_password)s"
-    {{"app.ts", 4}, "env-lookup"},             // `${process.env.CLIENT_SECRET}`
-    {{"app.ts", 5}, "word-like"},              // "PasswordField"
-    {{"app.ts", 10}, "word-like"},             // "new-password"
-    {{"main.go", 10}, "hash"},                 // sha256: digest
-    {{"App.java", 6}, "word-like"},            // "smtpPasswordValue"
-    {{"App.java", 7}, "word-like"},            // "getSmtpPassword()"
-    {{"Program.cs", 6}, "env-lookup"},         // "%SMTP_PASSWORD%"
-    {{"config.rb", 4}, "template"},            // "#{smtp_password}"
-    {{"config.php", 5}, "test-fixture"},       // 'fake_token_...'
-    {{"config.yaml", 4}, "template"},          // "{{.Values.apiToken}}"
-    {{"config.yaml", 6}, "public-key"},        // ssh-ed25519 blob
-    {{"settings.json", 3}, "uuid"},            //
-    {{"settings.json", 5}, "hash"},            // sha512-... integrity
-    {{"settings.json", 6}, "placeholder"},     // "undefined"
-    {{"config.toml", 5}, "word-like"},         // a file path
-    {{"config.toml", 6}, "word-like"},         // a URL without credentials
-    {{"application.properties", 4}, "hash"},   // sha256: digest
+    {{"app.py", 7}, "env-lookup"},                    // "${PAYMENTS_API_KEY_V2}"
+    {{"app.py", 8}, "test-fixture"},                  // "test_token_..."
+    {{"app.py", 9}, "hash"},                          // git SHA
+    {{"app.py", 10}, "uuid"},                         //
+    {{"app.py", 11}, "word-like"},                    // "my_secret_key_value"
+    {{"app.py", 12}, "template"},                     // "%(db_password)s"
+    {{"app.ts", 4}, "env-lookup"},                    // `${process.env.CLIENT_SECRET}`
+    {{"app.ts", 5}, "word-like"},                     // "PasswordField"
+    {{"app.ts", 10}, "word-like"},                    // "new-password"
+    {{"main.go", 10}, "hash"},                        // sha256: digest
+    {{"App.java", 6}, "word-like"},                   // "smtpPasswordValue"
+    {{"App.java", 7}, "word-like"},                   // "getSmtpPassword()"
+    {{"Program.cs", 6}, "env-lookup"},                // "%SMTP_PASSWORD%"
+    {{"config.rb", 4}, "template"},                   // "#{smtp_password}"
+    {{"config.php", 5}, "test-fixture"},              // 'fake_token_...'
+    {{"config.yaml", 4}, "template"},                 // "{{.Values.apiToken}}"
+    {{"config.yaml", 6}, "public-key"},               // ssh-ed25519 blob
+    {{"settings.json", 3}, "uuid"},                   //
+    {{"settings.json", 5}, "hash"},                   // sha512-... integrity
+    {{"settings.json", 6}, "placeholder"},            // "undefined"
+    {{"config.toml", 5}, "word-like"},                // a file path
+    {{"config.toml", 6}, "word-like"},                // a URL without credentials
+    {{"application.properties", 4}, "hash"},          // sha256: digest
     {{"application.properties", 5}, "test-fixture"},  // mockPass123
-    {{".env", 2}, "test-fixture"},             // test1234
-    {{".env", 3}, "hash"},                     // git SHA
-    {{"web.config", 5}, "env-lookup"},         // %SMTP_PASSWORD%
-    {{"web.config", 9}, "word-like"},          // ApiKeyFromVault
-    {{"web.config", 10}, "template"},          // ${env.NEXUS_TOKEN}
-    {{"main.tf", 10}, "template"},             // "${var.api_key}"
-    {{"deploy.sh", 3}, "env-lookup"},          // "$DB_PASSWORD_FROM_VAULT"
-    {{"deploy.sh", 6}, "env-lookup"},          // curl -u "$CI_USER:$CI_TOKEN"
-    {{"Dockerfile", 5}, "word-like"},          // jwt_signing_secret
-    {{"docker-compose.yml", 5}, "env-lookup"},   // redis://:${REDIS_PASSWORD}@
-    {{"docker-compose.yml", 6}, "placeholder"},  // mongodb://admin:changeme@
+    {{".env", 2}, "test-fixture"},                    // test1234
+    {{".env", 3}, "hash"},                            // git SHA
+    {{"web.config", 5}, "env-lookup"},                // %SMTP_PASSWORD%
+    {{"web.config", 9}, "word-like"},                 // ApiKeyFromVault
+    {{"web.config", 10}, "template"},                 // ${env.NEXUS_TOKEN}
+    {{"main.tf", 10}, "template"},                    // "${var.api_key}"
+    {{"deploy.sh", 3}, "env-lookup"},                 // "$DB_PASSWORD_FROM_VAULT"
+    {{"deploy.sh", 6}, "env-lookup"},                 // curl -u "$CI_USER:$CI_TOKEN"
+    {{"Dockerfile", 5}, "word-like"},                 // jwt_signing_secret
+    {{"docker-compose.yml", 5}, "env-lookup"},        // redis://:${REDIS_PASSWORD}@
+    {{"docker-compose.yml", 6}, "placeholder"},       // mongodb://admin:changeme@
 };
 
 // Look-alikes no rule matches at all (environment accessors in code, unquoted references,
 // lockfile hashes and public keys under names no generic rule takes).
 const std::set<Location> kNoCandidate = {
-    {"app.py", 5},           {"app.py", 6},           {"app.ts", 3},
-    {"main.go", 7},          {"App.java", 3},         {"Program.cs", 5},
-    {"config.rb", 7},        {"config.php", 4},       {"config.yaml", 5},
-    {"settings.json", 4},    {"application.properties", 3}, {"main.tf", 8},
-    {"deploy.sh", 7},        {"Dockerfile", 4},       {"docker-compose.yml", 7},
+    {"app.py", 5},
+    {"app.py", 6},
+    {"app.ts", 3},
+    {"main.go", 7},
+    {"App.java", 3},
+    {"Program.cs", 5},
+    {"config.rb", 7},
+    {"config.php", 4},
+    {"config.yaml", 5},
+    {"settings.json", 4},
+    {"application.properties", 3},
+    {"main.tf", 8},
+    {"deploy.sh", 7},
+    {"Dockerfile", 4},
+    {"docker-compose.yml", 7},
 };
 
 class GenericSecretsTest : public testing::Test {
@@ -154,16 +164,17 @@ TEST_F(GenericSecretsTest, FindsExactlyThePlantedSecretsAndNamesTheFilterForEach
   // secrets that a specific rule reports (the scanner keeps only the specific one) are these.
   for (const auto& [where, reasons] : dropped)
     EXPECT_TRUE(kDropped.contains(where)) << where.first << ":" << where.second << " dropped";
-  EXPECT_EQ(covered, (std::set<Location>{{"Program.cs", 3},     // ado-connection-string
+  EXPECT_EQ(covered, (std::set<Location>{{"Program.cs", 3},      // ado-connection-string
                                          {"secret.yaml", 8}}));  // kubernetes-secret-data
 
   // Precision and recall over the tree (both 1 when the sets above hold); printed for the record.
   size_t true_positives = 0;
   for (const auto& k : kept) true_positives += kPlanted.contains(k);
-  std::printf("generic tree: %zu planted, %zu look-alikes, %zu reported, precision %.3f, recall %.3f\n",
-              kPlanted.size(), kDropped.size() + kNoCandidate.size(), kept.size(),
-              kept.empty() ? 0.0 : double(true_positives) / double(kept.size()),
-              double(true_positives) / double(kPlanted.size()));
+  std::printf(
+      "generic tree: %zu planted, %zu look-alikes, %zu reported, precision %.3f, recall %.3f\n",
+      kPlanted.size(), kDropped.size() + kNoCandidate.size(), kept.size(),
+      kept.empty() ? 0.0 : double(true_positives) / double(kept.size()),
+      double(true_positives) / double(kPlanted.size()));
 }
 
 // Every file of the tree is a separate syntax; a new file needs its planted secrets and
@@ -171,11 +182,11 @@ TEST_F(GenericSecretsTest, FindsExactlyThePlantedSecretsAndNamesTheFilterForEach
 TEST_F(GenericSecretsTest, TreeHoldsOneFilePerSyntax) {
   std::set<std::string> files;
   for (const auto& e : fs::directory_iterator(root_)) files.insert(e.path().filename().string());
-  EXPECT_EQ(files, (std::set<std::string>{".env", "App.java", "Dockerfile", "Program.cs",
-                                          "app.py", "app.ts", "application.properties",
-                                          "config.php", "config.rb", "config.toml", "config.yaml",
-                                          "deploy.sh", "docker-compose.yml", "main.go", "main.tf",
-                                          "secret.yaml", "settings.json", "web.config"}));
+  EXPECT_EQ(files, (std::set<std::string>{".env", "App.java", "Dockerfile", "Program.cs", "app.py",
+                                          "app.ts", "application.properties", "config.php",
+                                          "config.rb", "config.toml", "config.yaml", "deploy.sh",
+                                          "docker-compose.yml", "main.go", "main.tf", "secret.yaml",
+                                          "settings.json", "web.config"}));
 }
 
 }  // namespace
