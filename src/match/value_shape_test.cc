@@ -28,6 +28,13 @@ constexpr std::string_view kRealSecrets[] = {
     "xqzvbnmwrtyplkjh",
 };
 
+// Each of `yes` has the shape `is` tests for, none of `no` has it.
+void ExpectShape(bool (*is)(std::string_view), std::initializer_list<std::string_view> yes,
+                 std::initializer_list<std::string_view> no) {
+  for (std::string_view s : yes) EXPECT_TRUE(is(s)) << s;
+  for (std::string_view s : no) EXPECT_FALSE(is(s)) << s;
+}
+
 TEST(ValueShape, RealSecretsHaveNoShape) {
   for (std::string_view s : kRealSecrets) {
     EXPECT_FALSE(IsEnvLookup(s)) << s;
@@ -41,110 +48,101 @@ TEST(ValueShape, RealSecretsHaveNoShape) {
 }
 
 TEST(ValueShape, EnvLookups) {
-  for (std::string_view s : {"$DB_PASSWORD",
-                             "${API_TOKEN}",
-                             "${DB_PASS:-s3cr3tDefault}",
-                             "${TOKEN?required}",
-                             "%APPDATA_KEY%",
-                             "$env:AZURE_CLIENT_SECRET",
-                             "$ENV{SECRET_KEY}",
-                             "$_ENV['DB_PASS']",
-                             "process.env.API_KEY_2",
-                             "process.env[\"TOKEN\"]",
-                             "import.meta.env.VITE_API_KEY",
-                             "os.environ['SECRET_KEY']",
-                             "os.environ.get('SECRET_KEY')",
-                             "os.getenv(\"API_KEY\")",
-                             "getenv(\"DB_PASSWORD\")",
-                             "os.Getenv(\"TOKEN\")",
-                             "System.getenv(\"API_KEY\")",
-                             "Environment.GetEnvironmentVariable(\"ApiKey\")",
-                             "ENV['STRIPE_KEY']",
-                             "ENV.fetch('SECRET_KEY_BASE')",
-                             "env('DB_PASSWORD')",
-                             "std::env::var(\"TOKEN\")"})
-    EXPECT_TRUE(IsEnvLookup(s)) << s;
-  for (std::string_view s : {"$", "$1abc", "%", "%%", "environment", "${a b}x", "$2b$12$abc"})
-    EXPECT_FALSE(IsEnvLookup(s)) << s;
+  ExpectShape(IsEnvLookup,
+              {"$DB_PASSWORD",
+               "${API_TOKEN}",
+               "${DB_PASS:-s3cr3tDefault}",
+               "${TOKEN?required}",
+               "%APPDATA_KEY%",
+               "$env:AZURE_CLIENT_SECRET",
+               "$ENV{SECRET_KEY}",
+               "$_ENV['DB_PASS']",
+               "process.env.API_KEY_2",
+               "process.env[\"TOKEN\"]",
+               "import.meta.env.VITE_API_KEY",
+               "os.environ['SECRET_KEY']",
+               "os.environ.get('SECRET_KEY')",
+               "os.getenv(\"API_KEY\")",
+               "getenv(\"DB_PASSWORD\")",
+               "os.Getenv(\"TOKEN\")",
+               "System.getenv(\"API_KEY\")",
+               "Environment.GetEnvironmentVariable(\"ApiKey\")",
+               "ENV['STRIPE_KEY']",
+               "ENV.fetch('SECRET_KEY_BASE')",
+               "env('DB_PASSWORD')",
+               "std::env::var(\"TOKEN\")"},
+              {"$", "$1abc", "%", "%%", "environment", "${a b}x", "$2b$12$abc"});
 }
 
 TEST(ValueShape, Templates) {
-  for (std::string_view s :
-       {"{{ db_password }}", "{{.Password}}", "{% secret %}", "${var.db_password}",
-        "${{ secrets.NPM_TOKEN }}", "%(password)s", "<%= ENV['X'] %>", "#{secret}",
-        "$(cat /run/secrets/token)", "@DB_PASSWORD@", "prefix-{{ token }}-suffix"})
-    EXPECT_TRUE(IsTemplate(s)) << s;
-  for (std::string_view s : {"{token}", "@user", "a@b@", "%s", "$VAR"})
-    EXPECT_FALSE(IsTemplate(s)) << s;
+  ExpectShape(IsTemplate,
+              {"{{ db_password }}", "{{.Password}}", "{% secret %}", "${var.db_password}",
+               "${{ secrets.NPM_TOKEN }}", "%(password)s", "<%= ENV['X'] %>", "#{secret}",
+               "$(cat /run/secrets/token)", "@DB_PASSWORD@", "prefix-{{ token }}-suffix"},
+              {"{token}", "@user", "a@b@", "%s", "$VAR"});
 }
 
 TEST(ValueShape, Hashes) {
-  for (std::string_view s : {
-           "ece3a6bfee523288bbcced16faa0aa100a1070fa",                          // SHA-1 / git
-           "D54106C46E8A2FF0555D05EE05B38959489BE8896B00C638827C8340552CFD27",  // SHA-256 upper
-           "d54106c46e8a2ff0555d05ee05b38959489be8896b00c638827c8340552cfd27",
-           "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d"
-           "2877eec2f63b931bd47417a81a538327af927da3e",  // SHA-512
-           "sha256:4024e1f4a53992672651a538b194d08069bac3199131bc018153e41b636d710d",
-           "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/"
-           "SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==",
-           "sha1-mhVQ3h/3JqpYQdDZc5OMYe6Hsyk=",
-           "$2b$12$p7ah3srqe0Ks6zGSX93oG0Wxrdp8dRxw4ydUlodaxqUECa2wHPlkc",
-           "$6$rounds=5000$saltsalt$Kf1c2E3e5Xx0fNVyy4fD9WdcJ9U2OyJj7cnq1F6qSrs",
-           "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
-           "{SSHA}dGhpcyBpcyBub3QgYSByZWFsIGhhc2g=",
-           "pbkdf2_sha256$600000$Xq2nK8LzVb1R$ZqQeZL4X3o3Pz0tqYV2W6g6m0eU1k4c0R0p3c6Y0y1o=",
-           "md5e5e2a5cb9ef6c7b32de1c6a3a0b8f1d2",
-       })
-    EXPECT_TRUE(IsHash(s)) << s;
-  for (std::string_view s :
-       {"9ac5a35a7ba26398e08bfac6128b3e7a", "ece3a6bfee523288bbcced16faa0aa100a1070f",  // 32, 39
-        "zce3a6bfee523288bbcced16faa0aa100a1070fa", "sha256:short", "$VAR", "{token}"})
-    EXPECT_FALSE(IsHash(s)) << s;
+  ExpectShape(
+      IsHash,
+      {
+          "ece3a6bfee523288bbcced16faa0aa100a1070fa",                          // SHA-1 / git
+          "D54106C46E8A2FF0555D05EE05B38959489BE8896B00C638827C8340552CFD27",  // SHA-256 upper
+          "d54106c46e8a2ff0555d05ee05b38959489be8896b00c638827c8340552cfd27",
+          "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d"
+          "2877eec2f63b931bd47417a81a538327af927da3e",  // SHA-512
+          "sha256:4024e1f4a53992672651a538b194d08069bac3199131bc018153e41b636d710d",
+          "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/"
+          "SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==",
+          "sha1-mhVQ3h/3JqpYQdDZc5OMYe6Hsyk=",
+          "$2b$12$p7ah3srqe0Ks6zGSX93oG0Wxrdp8dRxw4ydUlodaxqUECa2wHPlkc",
+          "$6$rounds=5000$saltsalt$Kf1c2E3e5Xx0fNVyy4fD9WdcJ9U2OyJj7cnq1F6qSrs",
+          "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+          "{SSHA}dGhpcyBpcyBub3QgYSByZWFsIGhhc2g=",
+          "pbkdf2_sha256$600000$Xq2nK8LzVb1R$ZqQeZL4X3o3Pz0tqYV2W6g6m0eU1k4c0R0p3c6Y0y1o=",
+          "md5e5e2a5cb9ef6c7b32de1c6a3a0b8f1d2",
+      },
+      {"9ac5a35a7ba26398e08bfac6128b3e7a", "ece3a6bfee523288bbcced16faa0aa100a1070f",  // 32, 39
+       "zce3a6bfee523288bbcced16faa0aa100a1070fa", "sha256:short", "$VAR", "{token}"});
 }
 
 TEST(ValueShape, Uuids) {
-  for (std::string_view s :
-       {"53d8354b-1a84-6be2-70c7-e68a5f914329", "{53D8354B-1A84-6BE2-70C7-E68A5F914329}",
-        "urn:uuid:53d8354b-1a84-6be2-70c7-e68a5f914329"})
-    EXPECT_TRUE(IsUuid(s)) << s;
-  for (std::string_view s :
-       {"53d8354b1a846be270c7e68a5f914329", "53d8354b-1a84-6be2-70c7-e68a5f91432",
-        "53d8354b-1a84-6be2-70c7-e68a5f91432g", "{53d8354b-1a84-6be2-70c7-e68a5f914329"})
-    EXPECT_FALSE(IsUuid(s)) << s;
+  ExpectShape(IsUuid,
+              {"53d8354b-1a84-6be2-70c7-e68a5f914329", "{53D8354B-1A84-6BE2-70C7-E68A5F914329}",
+               "urn:uuid:53d8354b-1a84-6be2-70c7-e68a5f914329"},
+              {"53d8354b1a846be270c7e68a5f914329", "53d8354b-1a84-6be2-70c7-e68a5f91432",
+               "53d8354b-1a84-6be2-70c7-e68a5f91432g", "{53d8354b-1a84-6be2-70c7-e68a5f914329"});
 }
 
 TEST(ValueShape, PublicKeys) {
-  for (std::string_view s : {
-           "ssh-ed25519",
-           "ssh-rsa",
-           "ecdsa-sha2-nistp256",
-           "AAAAC3NzaC1lZDI1NTE5AAAAIGrV0dEwWi3nmd9E8jN2xQpNEm3qfPTGvUd8Vq2t1Sxa",
-           "AAAAB3NzaC1yc2EAAAADAQABAAABAQC7vbqajDhA",
-           "-----BEGIN PUBLIC KEY-----MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA",
-           "-----BEGIN CERTIFICATE-----",
-           "-----BEGIN RSA PUBLIC KEY-----",
-           "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtUp/hrKktkU1lYPHQ9No",
-           "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEV6w8KYMkZ+Z+vRXMe8IoladupyHW",
-           "MCowBQYDK2VwAyEAhZrWwtTClxiFClOvTcrVtJYFZLj6/qVP+vTKizXezrY=",
-           "MIIDdzCCAl+gAwIBAgIJAJ3w5m4f0tCUMA0GCSqGSIb3DQEBCwUAMFIxCzAJBgNV",
-       })
-    EXPECT_TRUE(IsPublicKey(s)) << s;
-  for (std::string_view s :
-       {"-----BEGIN PRIVATE KEY-----", "-----BEGIN OPENSSH PRIVATE KEY-----",
-        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCSJ1azAdlJbbe1",  // PKCS#8 private
-        "ssh-rsakey", "ssh-ed25519x", "MII"})
-    EXPECT_FALSE(IsPublicKey(s)) << s;
+  ExpectShape(
+      IsPublicKey,
+      {
+          "ssh-ed25519",
+          "ssh-rsa",
+          "ecdsa-sha2-nistp256",
+          "AAAAC3NzaC1lZDI1NTE5AAAAIGrV0dEwWi3nmd9E8jN2xQpNEm3qfPTGvUd8Vq2t1Sxa",
+          "AAAAB3NzaC1yc2EAAAADAQABAAABAQC7vbqajDhA",
+          "-----BEGIN PUBLIC KEY-----MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA",
+          "-----BEGIN CERTIFICATE-----",
+          "-----BEGIN RSA PUBLIC KEY-----",
+          "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtUp/hrKktkU1lYPHQ9No",
+          "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEV6w8KYMkZ+Z+vRXMe8IoladupyHW",
+          "MCowBQYDK2VwAyEAhZrWwtTClxiFClOvTcrVtJYFZLj6/qVP+vTKizXezrY=",
+          "MIIDdzCCAl+gAwIBAgIJAJ3w5m4f0tCUMA0GCSqGSIb3DQEBCwUAMFIxCzAJBgNV",
+      },
+      {"-----BEGIN PRIVATE KEY-----", "-----BEGIN OPENSSH PRIVATE KEY-----",
+       "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCSJ1azAdlJbbe1",  // PKCS#8 private
+       "ssh-rsakey", "ssh-ed25519x", "MII"});
 }
 
 TEST(ValueShape, TestFixtures) {
-  for (std::string_view s :
-       {"test_api_key_123", "TestToken9f8e7d", "fake-token-8f3k2j", "mock_secret_abc123",
-        "dummyPassw0rd", "stub-credential-1", "sample_key_2", "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
-        "my-fake-token-1", "apiKeyForTests1", "k9Xq_fixture_w2"})
-    EXPECT_TRUE(IsTestFixture(s)) << s;
-  for (std::string_view s : {"latest_build_42", "attestation9X", "contest2024Q", "protestant"})
-    EXPECT_FALSE(IsTestFixture(s)) << s;
+  ExpectShape(
+      IsTestFixture,
+      {"test_api_key_123", "TestToken9f8e7d", "fake-token-8f3k2j", "mock_secret_abc123",
+       "dummyPassw0rd", "stub-credential-1", "sample_key_2", "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+       "my-fake-token-1", "apiKeyForTests1", "k9Xq_fixture_w2"},
+      {"latest_build_42", "attestation9X", "contest2024Q", "protestant"});
 }
 
 TEST(ValueShape, WordLikeValues) {
