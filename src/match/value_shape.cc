@@ -227,6 +227,21 @@ bool IsCall(std::string_view v) {
   return i < v.size() && v[i] == '(' && v.back() == ')';
 }
 
+// An identifier plus or minus a number or another identifier: `CURLOPTTYPE_OBJECTPOINT+174`,
+// `ERROR_BASE+12` (constants in C, Pascal, Go). Random base64 holds `+` too, but its pieces are
+// not words.
+bool IsExpression(std::string_view v) {
+  if (v.find('+') == std::string_view::npos) return false;
+  while (!v.empty()) {
+    const size_t plus = v.find('+');
+    const std::string_view part = v.substr(0, plus);
+    if (part.empty() || !(IsNumber(part) || WordShape(part))) return false;
+    if (plus == std::string_view::npos) break;
+    v.remove_prefix(plus + 1);
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string_view EnvLookupReason(std::string_view v) {
@@ -401,6 +416,7 @@ std::string_view WordLikeReason(std::string_view v) {
   if (IsUrlWithoutCredentials(v)) return "URL without credentials";
   if (IsPath(v)) return "file path";
   if (IsCall(v)) return "function call";
+  if (IsExpression(v)) return "arithmetic on constants";
   if (WordShape(v)) return "identifier or words";
   return {};
 }

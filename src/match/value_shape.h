@@ -46,7 +46,7 @@ std::string_view PublicKeyReason(std::string_view v);
 std::string_view TestFixtureReason(std::string_view v);
 
 // Word-like: a boolean/null literal, a number, a URL without credentials, a file path, a function
-// call (`getPassword()`), or a value made of words — identifiers and references in any case
+// call (`getPassword()`), arithmetic on constants (`ERROR_BASE+12`), or a value made of words — identifiers and references in any case
 // convention (`my_secret_value`, `PasswordField`, `new-password`, `self.password`,
 // `config.apiKey`, `Optional<String>`), at most two digit runs of at most four digits in all, and
 // letter pairs that are common in English and code (a bigram table; random strings fail it).

@@ -189,6 +189,8 @@ TEST(ValueShape, WordLikeValues) {
       {"Welcome2024", "identifier or words"},
       {"self.token2", "identifier or words"},
       {"HTTPServerConfig", "identifier or words"},
+      {"CURLOPTTYPE_OBJECTPOINT+174", "arithmetic on constants"},
+      {"WINHTTP_ERROR_BASE+BASE_OFFSET", "arithmetic on constants"},
   };
   for (const auto& c : cases) EXPECT_EQ(WordLikeReason(c.value), c.reason) << c.value;
   for (std::string_view s : {"", "https://user:pw@host/x", "a8Kx2(", "Tr0ub4dor", "P4ssw0rd!",
@@ -202,9 +204,11 @@ TEST(ValueShape, RandomStringsAreRarelyWordLike) {
   std::mt19937 rng(12345);
   const std::string_view alphabets[] = {
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
-      "abcdefghijklmnopqrstuvwxyz0123456789", "abcdefghijklmnopqrstuvwxyz",
+      "abcdefghijklmnopqrstuvwxyz0123456789",
+      "abcdefghijklmnopqrstuvwxyz",
       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"};
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"};
   for (std::string_view alphabet : alphabets) {
     for (size_t len : {16u, 24u, 32u, 40u}) {
       int word_like = 0;
