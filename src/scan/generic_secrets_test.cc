@@ -5,6 +5,7 @@
 // in --explain mode; the test asserts the exact findings, and for each look-alike either the
 // filter that dropped it (what `scan --explain` prints) or that no rule matched it at all.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -117,7 +118,11 @@ const std::set<Location> kNoCandidate = {
 class GenericSecretsTest : public testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / "lg_generic_secrets_tree";
+    // Per test and process: ctest runs tests in parallel, and other checkouts may run this one.
+    root_ = fs::temp_directory_path() /
+            ("lg_generic_" +
+             std::string(testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
+             std::to_string(getpid()));
     fs::remove_all(root_);
     fs::copy(LEAKGUARD_SOURCE_DIR "/testdata/generic", root_, fs::copy_options::recursive);
     fs::remove(root_ / "README.md");
