@@ -25,6 +25,7 @@
 #include "match/entropy.h"
 #include "match/hs_runtime.h"
 #include "match/placeholder.h"
+#include "match/value_shape.h"
 
 namespace leakguard::match {
 namespace {
@@ -132,6 +133,20 @@ std::string_view DropReasonName(DropReason r) {
       return "stopword";
     case DropReason::kConfidence:
       return "confidence";
+    case DropReason::kEnvLookup:
+      return "env-lookup";
+    case DropReason::kTemplate:
+      return "template";
+    case DropReason::kHash:
+      return "hash";
+    case DropReason::kUuid:
+      return "uuid";
+    case DropReason::kPublicKey:
+      return "public-key";
+    case DropReason::kTestFixture:
+      return "test-fixture";
+    case DropReason::kWordLike:
+      return "word-like";
   }
   return "?";
 }
@@ -355,13 +370,24 @@ void Matcher::Filter(ByteView blob, Candidate* c) const {
     c->drop = DropReason::kEmptySecret;
     return;
   }
+  auto drop = [c](DropReason r, std::string_view why) {
+    if (why.empty()) return false;
+    c->drop = r;
+    c->drop_detail = why;
+    return true;
+  };
+  if (drop(DropReason::kEnvLookup, EnvLookupReason(secret)) ||
+      drop(DropReason::kTemplate, TemplateReason(secret)) ||
+      drop(DropReason::kPlaceholder, StandInReason(secret)))
+    return;
+  if (cr.generic && (drop(DropReason::kHash, HashReason(secret)) ||
+                     drop(DropReason::kUuid, IsUuid(secret) ? "UUID" : std::string_view()) ||
+                     drop(DropReason::kPublicKey, PublicKeyReason(secret)) ||
+                     drop(DropReason::kTestFixture, TestFixtureReason(secret)) ||
+                     drop(DropReason::kWordLike, WordLikeReason(secret))))
+    return;
   if (cr.rule->entropy > 0 && c->entropy < cr.rule->entropy) {
     c->drop = DropReason::kEntropy;
-    return;
-  }
-  if (std::string_view why = PlaceholderReason(secret); !why.empty()) {
-    c->drop = DropReason::kPlaceholder;
-    c->drop_detail = why;
     return;
   }
   c->confidence = cr.confidence;

@@ -8,8 +8,11 @@
 // RE2 over the whole blob for every rule whose keywords occur — used by tests to check that the
 // fast path finds exactly the same.
 //
-// Each candidate then passes the content filters, in order: empty secret, entropy, placeholder,
-// the rule's allowlists, the global allowlists, an inline allow comment on its line. Filters that
+// Each candidate then passes the content filters, in order: empty secret; environment lookup,
+// template, placeholder; for rules tagged `generic`, hash, UUID, public key, test fixture and
+// word-like (value_shape.h); entropy; the rule's allowlists, the global allowlists, an inline
+// allow comment on its line. The shape filters run before entropy so that --explain names the
+// most specific reason (a word-like value usually has low entropy too). Filters that
 // depend on where the blob was found (rule `path`, allowlist `paths`/`commits`, ignore files) are
 // applied later, per location, by `LocationDropReason`.
 //
@@ -43,6 +46,15 @@ enum class DropReason : uint8_t {
   kChecksum,    // the rule's offline check failed: not that token (validate.h)
   kStopword,    // an allowlist stopword occurs in the secret (detail: the stopword)
   kConfidence,  // below --min-confidence
+  // Value-shape filters (value_shape.h). The first two apply to every rule, the rest to rules
+  // tagged `generic` only.
+  kEnvLookup,
+  kTemplate,
+  kHash,
+  kUuid,
+  kPublicKey,
+  kTestFixture,
+  kWordLike,
 };
 std::string_view DropReasonName(DropReason r);
 

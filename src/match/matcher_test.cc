@@ -149,7 +149,8 @@ entropy = 2.5
     DropReason want;
   } cases[] = {
       {"val=Q8w3Lz91Kd7", DropReason::kNone},
-      {"val=aaaaaaaaab", DropReason::kEntropy},
+      {"val=abababab12", DropReason::kEntropy},
+      {"val=aaaaaaaaab", DropReason::kPlaceholder},  // placeholder is checked before entropy
       {"val=YourTokenHere1", DropReason::kPlaceholder},
       {"val=Fixture8w3Lz9", DropReason::kRuleAllowlist},
       {"val=Q8w3Lz91Kd7 # test-only", DropReason::kRuleAllowlist},
@@ -168,6 +169,54 @@ entropy = 2.5
     const bool returned = c.want == DropReason::kNone || c.want == DropReason::kInlineAllow;
     EXPECT_EQ(plain.size(), returned ? 1u : 0u) << c.text;
   }
+}
+
+// The value-shape filters: environment lookups and templates for every rule, the others only
+// for rules tagged `generic`, each with its own drop reason.
+TEST(Matcher, ValueShapeFiltersApplyToGenericRulesOnly) {
+  auto db = Build(R"(
+[[rules]]
+id = "generic-thing"
+regex = '''secret=([^\s]{6,})'''
+tags = ["generic"]
+[[rules]]
+id = "provider-thing"
+regex = '''token=([^\s]{6,})'''
+tags = ["acme", "saas"]
+)");
+  struct Case {
+    std::string value;
+    DropReason generic, provider;
+  } cases[] = {
+      {"Q8w3Lz91Kd7xR2", DropReason::kNone, DropReason::kNone},
+      {"$API_TOKEN", DropReason::kEnvLookup, DropReason::kEnvLookup},
+      {"process.env.TOKEN_2", DropReason::kEnvLookup, DropReason::kEnvLookup},
+      {"{{vault_token}}", DropReason::kTemplate, DropReason::kTemplate},
+      {"%(token)s", DropReason::kTemplate, DropReason::kTemplate},
+      {"YOUR_TOKEN_HERE", DropReason::kPlaceholder, DropReason::kPlaceholder},
+      {"ece3a6bfee523288bbcced16faa0aa100a1070fa", DropReason::kHash, DropReason::kNone},
+      {"53d8354b-1a84-6be2-70c7-e68a5f914329", DropReason::kUuid, DropReason::kNone},
+      {"AAAAC3NzaC1lZDI1NTE5AAAAIGrV0dEwWi3nmd9E8jN2xQpNEm3qfPTGvUd8Vq2t1Sxa",
+       DropReason::kPublicKey, DropReason::kNone},
+      {"fake-token-8f3k2j", DropReason::kTestFixture, DropReason::kNone},
+      {"DB_PASSWORD_SECRET", DropReason::kWordLike, DropReason::kNone},
+      {"getPassword()", DropReason::kWordLike, DropReason::kNone},
+  };
+  for (const auto& c : cases) {
+    for (const auto& [prefix, want] :
+         {std::pair<std::string, DropReason>{"secret=", c.generic}, {"token=", c.provider}}) {
+      auto got = ScanText(*db, prefix + c.value, false, true);
+      ASSERT_EQ(got.size(), 1u) << prefix << c.value;
+      EXPECT_EQ(got[0].drop, want) << prefix << c.value << ": " << DropReasonName(got[0].drop);
+    }
+  }
+  EXPECT_EQ(DropReasonName(DropReason::kEnvLookup), "env-lookup");
+  EXPECT_EQ(DropReasonName(DropReason::kTemplate), "template");
+  EXPECT_EQ(DropReasonName(DropReason::kHash), "hash");
+  EXPECT_EQ(DropReasonName(DropReason::kUuid), "uuid");
+  EXPECT_EQ(DropReasonName(DropReason::kPublicKey), "public-key");
+  EXPECT_EQ(DropReasonName(DropReason::kTestFixture), "test-fixture");
+  EXPECT_EQ(DropReasonName(DropReason::kWordLike), "word-like");
 }
 
 TEST(Matcher, LocationFiltersRulePathAndAndAllowlists) {

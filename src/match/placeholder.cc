@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "base/bytes.h"
+#include "match/value_shape.h"
 
 namespace leakguard::match {
 namespace {
@@ -35,22 +36,19 @@ bool EqualsLower(std::string_view s, std::string_view lower) {
 }  // namespace
 
 std::string_view PlaceholderReason(std::string_view s) {
+  if (std::string_view why = EnvLookupReason(s); !why.empty()) return why;
+  if (std::string_view why = TemplateReason(s); !why.empty()) return why;
+  return StandInReason(s);
+}
+
+std::string_view StandInReason(std::string_view s) {
   if (s.empty()) return "empty value";
   for (std::string_view w : kNameWords)
     if (EqualsLower(s, w)) return "the name of a value, not a value";
-  // Templating and variable references: ${VAR}, $(cmd), {{ var }}, %(name)s, <token>, [secret].
-  if (s.find("${") != s.npos || s.find("$(") != s.npos || s.find("{{") != s.npos ||
-      s.find("%(") != s.npos || s.find("#{") != s.npos)
-    return "template or variable reference";
+  // <token>, [secret], {name}.
   if ((s.front() == '<' && s.back() == '>') || (s.front() == '[' && s.back() == ']') ||
       (s.front() == '{' && s.back() == '}' && s.size() < 64 && s.find('"') == s.npos))
     return "bracketed placeholder";
-  if (s.front() == '$' && s.size() > 1 &&
-      (std::isalpha(static_cast<unsigned char>(s[1])) || s[1] == '_')) {
-    bool ident = true;
-    for (char c : s.substr(1)) ident &= std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-    if (ident) return "variable reference";
-  }
   for (std::string_view m : kMarkers)
     if (ContainsAsciiCaseless(s, m)) return "placeholder word";
   // One character making most of the value: ghp_xxxxxxxx…, 0000000000, ************.

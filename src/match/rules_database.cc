@@ -161,6 +161,7 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
     const rules::Rule& r = rs[i];
     CompiledRule& cr = db->rules_[i];
     cr.rule = &r;
+    cr.generic = r.HasTag("generic");
     std::string what = fmt::format("{}:{}: rule '{}'", r.pos.file, r.pos.line, r.id);
     Status st;
     if (!r.regex.empty()) {

@@ -53,6 +53,7 @@ struct CompiledRule {
   ValidatorId validator = ValidatorId::kNone;  // the rule's offline check (validate.h)
   Confidence confidence = Confidence::kMedium;  // of its findings when no check raises it
   bool line_bounded = false;  // a match lies on one line but for its edges (see regex_info.h)
+  bool generic = false;       // tagged `generic`: the value-shape filters apply (value_shape.h)
 
   // The rule's RE2 and what is derived from it are built on first use: the built-in rules number
   // in the hundreds and most never fire in a given scan, so compiling them all up front would
