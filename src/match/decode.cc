@@ -1,0 +1,519 @@
+// Span finding and decoding. See decode.h for what is found and why.
+//
+// The span finder is on the hot path: it runs over every scanned blob. Base64 and hex runs are
+// found in one pass with a 256-entry byte-class table (the OR of the classes of a run says which
+// alphabet it uses and whether it mixes cases, with no second look at its bytes). '%' and '\' are
+// rare in most text, so percent and escape spans are found with memchr and grown around each hit;
+// each grows over bytes no earlier span holds, so all passes stay linear. Candidates are then
+// rejected by decoding them: a base64/hex decoder that meets more non-printable bytes than a
+// tenth of its expected output stops at once, so an identifier that happens to be valid base64
+// costs a few table lookups.
+#include "match/decode.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace leakguard::match {
+namespace {
+
+enum : uint8_t {
+  kUpper = 1,      // A-Z
+  kLower = 2,      // a-z
+  kDigit = 4,      // 0-9
+  kStd = 8,        // + /
+  kUrl = 16,       // - _
+  kNonHex = 32,    // letters other than a-f A-F
+  kHexUpper = 64,  // A-F
+  kHexLower = 128  // a-f
+};
+constexpr uint8_t kRun = kUpper | kLower | kDigit | kStd | kUrl;
+
+constexpr std::array<uint8_t, 256> MakeClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kUpper | (c <= 'F' ? kHexUpper : kNonHex);
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kLower | (c <= 'f' ? kHexLower : kNonHex);
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
+  t['+'] = t['/'] = kStd;
+  t['-'] = t['_'] = kUrl;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kClass = MakeClasses();
+
+// Base64 values of both alphabets (-1: not base64).
+constexpr std::array<int8_t, 256> MakeBase64() {
+  std::array<int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = static_cast<int8_t>(c - 'A');
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = static_cast<int8_t>(c - 'a' + 26);
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<int8_t>(c - '0' + 52);
+  t['+'] = t['-'] = 62;
+  t['/'] = t['_'] = 63;
+  return t;
+}
+constexpr std::array<int8_t, 256> kBase64 = MakeBase64();
+
+int HexValue(unsigned char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool IsSpace(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+bool IsQuote(unsigned char c) { return c == '"' || c == '\'' || c == '`'; }
+bool IsPrintable(unsigned char c) { return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' || c == '\r'; }
+
+// Bytes that end a percent-encoded run: it is a URL or a form value, so spaces, quotes and
+// brackets are around it, never inside it (they would be escaped).
+bool EndsPercentRun(unsigned char c) {
+  return IsSpace(c) || IsQuote(c) || c == '<' || c == '>' || c == '(' || c == ')' || c == '[' ||
+         c == ']' || c == '{' || c == '}' || c == '\\';
+}
+
+// Base64 decoding that stops once more than `max_bad` decoded bytes are not printable.
+bool Base64Decode(std::string_view in, std::string* out, size_t max_bad) {
+  const size_t orig = out->size();
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t chars = 0, pad = 0, bad = 0;
+  bool std_alpha = false, url_alpha = false;
+  for (unsigned char c : in) {
+    if (IsSpace(c)) continue;
+    if (c == '=') {
+      if (++pad > 2) break;
+      continue;
+    }
+    const int8_t v = kBase64[c];
+    if (v < 0 || pad > 0) {
+      pad = 3;  // invalid: reported below
+      break;
+    }
+    if (c == '+' || c == '/') std_alpha = true;
+    if (c == '-' || c == '_') url_alpha = true;
+    ++chars;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      const auto b = static_cast<unsigned char>((acc >> bits) & 0xFF);
+      if (!IsPrintable(b) && ++bad > max_bad) {
+        pad = 3;
+        break;
+      }
+      out->push_back(static_cast<char>(b));
+    }
+  }
+  if (pad > 2 || (std_alpha && url_alpha) || chars % 4 == 1 || chars == 0) {
+    out->resize(orig);
+    return false;
+  }
+  return true;
+}
+
+bool HexDecode(std::string_view in, std::string* out, size_t max_bad) {
+  if (in.size() % 2 != 0 || in.empty()) return false;
+  const size_t orig = out->size();
+  size_t bad = 0;
+  for (size_t i = 0; i < in.size(); i += 2) {
+    const int hi = HexValue(static_cast<unsigned char>(in[i]));
+    const int lo = HexValue(static_cast<unsigned char>(in[i + 1]));
+    const auto b = static_cast<unsigned char>(hi * 16 + lo);
+    if (hi < 0 || lo < 0 || (!IsPrintable(b) && ++bad > max_bad)) {
+      out->resize(orig);
+      return false;
+    }
+    out->push_back(static_cast<char>(b));
+  }
+  return true;
+}
+
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// `n` hex digits at in[pos..]; -1 when there are fewer.
+int64_t HexAt(std::string_view in, size_t pos, size_t n) {
+  if (pos + n > in.size()) return -1;
+  int64_t v = 0;
+  for (size_t k = 0; k < n; ++k) {
+    const int d = HexValue(static_cast<unsigned char>(in[pos + k]));
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+// Whether the escape starting with the backslash at in[k] changes more than whitespace: \n \r \t
+// alone only split the text into the words a raw scan already sees.
+bool SignificantEscape(unsigned char c) {
+  switch (c) {
+    case 'x':
+    case 'u':
+    case 'U':
+    case '"':
+    case '\'':
+    case '\\':
+    case '/':
+    case '`':
+      return true;
+    default:
+      return c >= '0' && c <= '7';
+  }
+}
+
+void FindRuns(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan>* spans) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    if (!(kClass[p[i]] & kRun)) {
+      ++i;
+      continue;
+    }
+    const size_t s = i;
+    uint8_t flags = 0;
+    size_t chars = 0, pad = 0;
+    bool wrapped = false;
+    for (;;) {
+      const size_t line_start = i;
+      while (i < n && (kClass[p[i]] & kRun)) flags |= kClass[p[i++]];
+      const size_t line_len = i - line_start;
+      chars += line_len;
+      pad = 0;
+      while (i < n && p[i] == '=' && pad < 2) {
+        ++pad;
+        ++i;
+      }
+      // A wrapped block: full lines of a multiple of 4 characters, then the next line's run after
+      // its indentation (PEM bodies, YAML block scalars, `base64` output).
+      if (pad == 0 && line_len >= 40 && line_len % 4 == 0 && i < n &&
+          (p[i] == '\n' || p[i] == '\r')) {
+        size_t j = i + (p[i] == '\r' ? 1 : 0);
+        if (j < n && p[j] == '\n') {
+          ++j;
+          while (j < n && (p[j] == ' ' || p[j] == '\t')) ++j;
+          if (j < n && (kClass[p[j]] & kRun)) {
+            i = j;
+            wrapped = true;
+            continue;
+          }
+        }
+      }
+      break;
+    }
+    const bool one_case_hex = !((flags & kHexUpper) && (flags & kHexLower));
+    if (!(flags & (kNonHex | kStd | kUrl)) && pad == 0 && !wrapped) {
+      if (chars >= limits.min_hex && chars % 2 == 0 && one_case_hex)
+        spans->push_back({s, i, Encoding::kHex});
+      continue;
+    }
+    if (chars < limits.min_base64 || chars % 4 == 1) continue;
+    if (!(flags & kUpper) || !(flags & kLower)) continue;
+    if ((flags & kStd) && (flags & kUrl)) continue;
+    spans->push_back({s, i, (flags & kUrl) ? Encoding::kBase64Url : Encoding::kBase64});
+  }
+}
+
+void FindPercent(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan>* spans) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t last = 0;  // bytes before this belong to an earlier span
+  size_t k = 0;
+  while (k < n) {
+    const void* hit = std::memchr(p + k, '%', n - k);
+    if (!hit) break;
+    k = static_cast<size_t>(static_cast<const unsigned char*>(hit) - p);
+    if (k + 2 >= n || HexValue(p[k + 1]) < 0 || HexValue(p[k + 2]) < 0) {
+      ++k;
+      continue;
+    }
+    size_t s = k;
+    while (s > last && !EndsPercentRun(p[s - 1])) --s;
+    size_t e = k + 3;
+    while (e < n && !EndsPercentRun(p[e])) ++e;
+    if (e - s >= limits.min_quoted) spans->push_back({s, e, Encoding::kPercent});
+    last = k = e;
+  }
+}
+
+void FindEscapes(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan>* spans) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  constexpr size_t kMaxLeft = 4096;  // how far back an opening quote is looked for
+  size_t last = 0;
+  size_t k = 0;
+  while (k + 1 < n) {
+    const void* hit = std::memchr(p + k, '\\', n - 1 - k);
+    if (!hit) break;
+    k = static_cast<size_t>(static_cast<const unsigned char*>(hit) - p);
+    if (!SignificantEscape(p[k + 1])) {
+      k += 2;
+      continue;
+    }
+    // Back to the opening quote (an escaped quote does not count), or the line's start.
+    const size_t floor = std::max(last, k > kMaxLeft ? k - kMaxLeft : 0);
+    size_t s = k;
+    unsigned char quote = 0;
+    while (s > floor) {
+      const unsigned char c = p[s - 1];
+      if (c == '\n') break;
+      if (IsQuote(c) && !(s >= 2 && p[s - 2] == '\\')) {
+        quote = c;
+        break;
+      }
+      --s;
+    }
+    if (!quote) {  // not in a string: the non-space run around the escape
+      s = k;
+      while (s > floor && !IsSpace(p[s - 1])) --s;
+    }
+    size_t e = k;
+    while (e < n) {
+      const unsigned char c = p[e];
+      if (c == '\\') {
+        e += 2;
+        continue;
+      }
+      if (c == '\n' || (quote ? c == quote : IsSpace(c) || IsQuote(c))) break;
+      ++e;
+    }
+    e = std::min(e, n);
+    if (e - s >= limits.min_quoted) spans->push_back({s, e, Encoding::kEscape});
+    last = k = e;
+  }
+}
+
+}  // namespace
+
+std::string_view EncodingName(Encoding e) {
+  switch (e) {
+    case Encoding::kBase64:
+      return "base64";
+    case Encoding::kBase64Url:
+      return "base64url";
+    case Encoding::kHex:
+      return "hex";
+    case Encoding::kPercent:
+      return "percent";
+    case Encoding::kEscape:
+      return "escape";
+  }
+  return "?";
+}
+
+bool DecodeBase64(std::string_view in, std::string* out) { return Base64Decode(in, out, SIZE_MAX); }
+
+bool DecodeHex(std::string_view in, std::string* out) { return HexDecode(in, out, SIZE_MAX); }
+
+bool DecodePercent(std::string_view in, std::string* out) {
+  const size_t orig = out->size();
+  bool any = false;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size()) {
+      const int hi = HexValue(static_cast<unsigned char>(in[i + 1]));
+      const int lo = HexValue(static_cast<unsigned char>(in[i + 2]));
+      if (hi >= 0 && lo >= 0) {
+        out->push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        any = true;
+        continue;
+      }
+    }
+    out->push_back(in[i]);
+  }
+  if (!any) out->resize(orig);
+  return any;
+}
+
+bool DecodeEscapes(std::string_view in, std::string* out) {
+  const size_t orig = out->size();
+  bool any = false;
+  size_t i = 0;
+  const size_t n = in.size();
+  while (i < n) {
+    const char c = in[i];
+    if (c != '\\' || i + 1 >= n) {
+      out->push_back(c);
+      ++i;
+      continue;
+    }
+    const char d = in[i + 1];
+    size_t used = 2;  // bytes of the escape
+    bool ok = true;
+    switch (d) {
+      case 'n':
+        out->push_back('\n');
+        break;
+      case 't':
+        out->push_back('\t');
+        break;
+      case 'r':
+        out->push_back('\r');
+        break;
+      case 'b':
+        out->push_back('\b');
+        break;
+      case 'f':
+        out->push_back('\f');
+        break;
+      case 'v':
+        out->push_back('\v');
+        break;
+      case '"':
+      case '\'':
+      case '\\':
+      case '/':
+      case '`':
+        out->push_back(d);
+        break;
+      case '\n':  // a line continuation
+        break;
+      case '\r':
+        if (i + 2 < n && in[i + 2] == '\n') used = 3;
+        break;
+      case 'x': {
+        const int64_t v = HexAt(in, i + 2, 2);
+        if (v < 0) {
+          ok = false;
+          break;
+        }
+        AppendUtf8(static_cast<uint32_t>(v), out);
+        used = 4;
+        break;
+      }
+      case 'U': {
+        const int64_t v = HexAt(in, i + 2, 8);
+        if (v < 0 || v > 0x10FFFF) {
+          ok = false;
+          break;
+        }
+        AppendUtf8(static_cast<uint32_t>(v), out);
+        used = 10;
+        break;
+      }
+      case 'u': {
+        if (i + 2 < n && in[i + 2] == '{') {  // JS \u{1F600}
+          const size_t close = in.find('}', i + 3);
+          if (close == std::string_view::npos || close == i + 3 || close - (i + 3) > 6) {
+            ok = false;
+            break;
+          }
+          const int64_t v = HexAt(in, i + 3, close - (i + 3));
+          if (v < 0 || v > 0x10FFFF) {
+            ok = false;
+            break;
+          }
+          AppendUtf8(static_cast<uint32_t>(v), out);
+          used = close + 1 - i;
+          break;
+        }
+        int64_t v = HexAt(in, i + 2, 4);
+        if (v < 0) {
+          ok = false;
+          break;
+        }
+        used = 6;
+        if (v >= 0xD800 && v <= 0xDBFF && i + 7 < n && in[i + 6] == '\\' && in[i + 7] == 'u') {
+          const int64_t lo = HexAt(in, i + 8, 4);
+          if (lo >= 0xDC00 && lo <= 0xDFFF) {
+            v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+            used = 12;
+          }
+        }
+        AppendUtf8(static_cast<uint32_t>(v), out);  // a lone surrogate becomes U+FFFD
+        break;
+      }
+      default:
+        if (d >= '0' && d <= '7') {
+          uint32_t v = static_cast<uint32_t>(d - '0');
+          size_t k = i + 2;
+          while (k < n && k < i + 4 && in[k] >= '0' && in[k] <= '7' &&
+                 v * 8 + static_cast<uint32_t>(in[k] - '0') <= 0377) {
+            v = v * 8 + static_cast<uint32_t>(in[k] - '0');
+            ++k;
+          }
+          AppendUtf8(v, out);
+          used = k - i;
+        } else {
+          ok = false;
+        }
+    }
+    if (!ok) {  // not an escape we know: kept as written
+      out->push_back(c);
+      ++i;
+      continue;
+    }
+    any = true;
+    i += used;
+  }
+  if (!any) out->resize(orig);
+  return any;
+}
+
+void FindEncodedSpans(ByteView text, std::vector<EncodedSpan>* spans, const DecodeLimits& limits) {
+  const size_t first = spans->size();
+  FindRuns(text, limits, spans);
+  const size_t runs_end = spans->size();
+  if (std::memchr(text.data(), '%', text.size())) FindPercent(text, limits, spans);
+  if (std::memchr(text.data(), '\\', text.size())) FindEscapes(text, limits, spans);
+  if (spans->size() > runs_end) {
+    std::stable_sort(spans->begin() + static_cast<std::ptrdiff_t>(first), spans->end(),
+                     [](const EncodedSpan& a, const EncodedSpan& b) { return a.start < b.start; });
+  }
+}
+
+bool DecodeSpan(ByteView text, const EncodedSpan& span, std::string* out) {
+  const std::string_view in = text.substr(span.start, span.end - span.start);
+  switch (span.encoding) {
+    case Encoding::kBase64:
+    case Encoding::kBase64Url:
+      return Base64Decode(in, out, in.size() * 3 / 4 / 10);
+    case Encoding::kHex:
+      return HexDecode(in, out, in.size() / 2 / 10);
+    case Encoding::kPercent:
+      return DecodePercent(in, out);
+    case Encoding::kEscape:
+      return DecodeEscapes(in, out);
+  }
+  return false;
+}
+
+bool DecodeSpans(ByteView text, size_t* budget, std::string* out, std::vector<DecodedPiece>* pieces,
+                 const DecodeLimits& limits) {
+  thread_local std::vector<EncodedSpan> spans;
+  spans.clear();
+  FindEncodedSpans(text, &spans, limits);
+  for (const EncodedSpan& span : spans) {
+    const size_t before = out->size();
+    if (!DecodeSpan(text, span, out)) continue;
+    const size_t size = out->size() - before;
+    if (size > *budget) {
+      out->resize(before);
+      return false;
+    }
+    *budget -= size;
+    pieces->push_back({span.start, span.end, before, out->size(), span.encoding});
+    out->push_back('\n');
+  }
+  return true;
+}
+
+}  // namespace leakguard::match
