@@ -165,6 +165,7 @@ class SarifReporter final : public Reporter {
       props["secret_id"] = f.secret_id;
       props["entropy"] = f.entropy;
       props["tags"] = UniqueTags(f.tags);
+      if (!f.decoded.empty()) props["decoded"] = f.decoded;
       if (InsideContainer(f)) {
         if (!f.archive_chain.empty()) props["archive_chain"] = f.archive_chain;
         if (f.cell > 0) {
