@@ -275,7 +275,7 @@ TEST_F(ArchiveE2e, NotebookCellAndLineInEveryFormat) {
   RunResult c = RunLeakguard(csv_args);
   EXPECT_NE(c.out.find(",cell,cell_output,image,layer,layer_path,in_final_image"),
             std::string::npos);
-  EXPECT_NE(c.out.find(",2,0,,,,\r\n"), std::string::npos) << Describe(csv_args, c);
+  EXPECT_NE(c.out.find(",2,0,,,,,\r\n"), std::string::npos) << Describe(csv_args, c);
   const std::vector<std::string> text_args = {"scan", dir_ + "/analysis.ipynb", "--color=never"};
   RunResult t = RunLeakguard(text_args);
   EXPECT_NE(t.out.find("Cell:        2\nLine:        2\n"), std::string::npos)
