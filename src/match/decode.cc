@@ -64,7 +64,9 @@ bool IsSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 bool IsQuote(unsigned char c) { return c == '"' || c == '\'' || c == '`'; }
-bool IsPrintable(unsigned char c) { return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' || c == '\r'; }
+bool IsPrintable(unsigned char c) {
+  return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' || c == '\r';
+}
 
 // Bytes that end a percent-encoded run: it is a URL or a form value, so spaces, quotes and
 // brackets are around it, never inside it (they would be escaped).

@@ -75,7 +75,8 @@ struct DecodeLimits {
 // quote, of a non-space run) holding an escape other than \n \r \t.
 // PERF: one pass with a byte-class table, plus memchr for '%' and '\'; benchmarked by
 // bench/macro.sh.
-void FindEncodedSpans(ByteView text, std::vector<EncodedSpan>* spans, const DecodeLimits& limits = {});
+void FindEncodedSpans(ByteView text, std::vector<EncodedSpan>* spans,
+                      const DecodeLimits& limits = {});
 
 // Decodes `span` of `text` and appends the result to *out; false (and *out unchanged) when the
 // span does not decode, decodes to the same text, or (base64, hex) is not mostly printable ASCII.

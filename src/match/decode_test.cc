@@ -44,9 +44,9 @@ TEST(DecodeBase64, UrlSafeAlphabet) {
 
 TEST(DecodeBase64, InvalidInputLeavesOutputUnchanged) {
   EXPECT_EQ(B64("YW55IGNh!cm5h"), "FAIL:<keep>");
-  EXPECT_EQ(B64("YQ==="), "FAIL:<keep>");      // three pads
-  EXPECT_EQ(B64("YQ==YQ=="), "FAIL:<keep>");   // data after padding
-  EXPECT_EQ(B64("YWJjZ"), "FAIL:<keep>");      // one dangling character
+  EXPECT_EQ(B64("YQ==="), "FAIL:<keep>");     // three pads
+  EXPECT_EQ(B64("YQ==YQ=="), "FAIL:<keep>");  // data after padding
+  EXPECT_EQ(B64("YWJjZ"), "FAIL:<keep>");     // one dangling character
   EXPECT_EQ(B64(""), "FAIL:<keep>");
 }
 
@@ -78,7 +78,7 @@ TEST(DecodeEscapes, HexUnicodeAndSurrogates) {
   EXPECT_EQ(Esc(R"(\x67hp)"), "ghp");
   EXPECT_EQ(Esc(R"(\u0067\u00e9)"), "g\xC3\xA9");
   EXPECT_EQ(Esc(R"(\ud83d\ude00)"), "\xF0\x9F\x98\x80");  // a surrogate pair
-  EXPECT_EQ(Esc(R"(\ud83dx)"), "\xEF\xBF\xBDx");         // a lone surrogate: U+FFFD
+  EXPECT_EQ(Esc(R"(\ud83dx)"), "\xEF\xBF\xBDx");          // a lone surrogate: U+FFFD
   EXPECT_EQ(Esc(R"(\ude00)"), "\xEF\xBF\xBD");
   EXPECT_EQ(Esc(R"(\u{1F600})"), "\xF0\x9F\x98\x80");
   EXPECT_EQ(Esc(R"(\U0001F600)"), "\xF0\x9F\x98\x80");
@@ -86,7 +86,7 @@ TEST(DecodeEscapes, HexUnicodeAndSurrogates) {
 
 TEST(DecodeEscapes, OctalAndInvalidKept) {
   EXPECT_EQ(Esc(R"(\101\60\0x)"), std::string("A0\0x", 4));
-  EXPECT_EQ(Esc(R"(\400)"), " 0");  // \40 then '0': 0400 is past a byte
+  EXPECT_EQ(Esc(R"(\400)"), " 0");                     // \40 then '0': 0400 is past a byte
   EXPECT_EQ(Esc(R"(\q\x4\u12\n)"), "\\q\\x4\\u12\n");  // unknown and truncated escapes kept
   EXPECT_EQ(Esc(R"(\q)"), "FAIL:");
   EXPECT_EQ(Esc(R"(\U00110000\n)"), "\\U00110000\n");  // past U+10FFFF
@@ -109,7 +109,7 @@ TEST(FindEncodedSpans, Base64RunsNeedLengthAndMixedCase) {
             Strings{"base64:aGVsbG8gd29ybGQsIHNlY3JldCE="});
   EXPECT_EQ(Spans("token=YW55IGNhcm5hbCBwbGVhc3VyZS4"),
             Strings{"base64:YW55IGNhcm5hbCBwbGVhc3VyZS4"});
-  EXPECT_EQ(Spans("x = aGVsbG8gd29ybGQ"), Strings{});         // too short
+  EXPECT_EQ(Spans("x = aGVsbG8gd29ybGQ"), Strings{});             // too short
   EXPECT_EQ(Spans("SOME_VERY_LONG_CONSTANT_NAME_X"), Strings{});  // one case
   EXPECT_EQ(Spans("eCA-Pj4geSA_Pz8geiwgbW9yZSB0ZXh0IQ=="),
             Strings{"base64url:eCA-Pj4geSA_Pz8geiwgbW9yZSB0ZXh0IQ=="});
@@ -142,7 +142,7 @@ TEST(FindEncodedSpans, HexRunsAreEvenOneCaseAndLong) {
   EXPECT_EQ(Spans("h=7468697320697320612073656372657420746578;"),
             Strings{"hex:7468697320697320612073656372657420746578"});
   EXPECT_EQ(Spans("h=74686973206973206120736563726574aBcD;"), Strings{});  // mixed case
-  EXPECT_EQ(Spans("h=7468697320697320612073656372;"), Strings{});  // short
+  EXPECT_EQ(Spans("h=7468697320697320612073656372;"), Strings{});          // short
 }
 
 TEST(FindEncodedSpans, PercentRuns) {
@@ -158,7 +158,7 @@ TEST(FindEncodedSpans, EscapesInsideQuotedStrings) {
   EXPECT_EQ(Spans(R"({"k": "{\"password\": \"value1234\"}"})"),
             Strings{R"(escape:{\"password\": \"value1234\"})"});
   EXPECT_EQ(Spans(R"(printf("long enough text but only\n");)"), Strings{});  // \n only
-  EXPECT_EQ(Spans(R"(x = "a\x41")"), Strings{});  // short
+  EXPECT_EQ(Spans(R"(x = "a\x41")"), Strings{});                             // short
 }
 
 TEST(DecodeSpan, RejectsUnprintableAndIdentifiers) {
@@ -177,7 +177,8 @@ TEST(DecodeSpan, RejectsUnprintableAndIdentifiers) {
 }
 
 TEST(DecodeSpans, JoinsPiecesWithNewlinesAndRecordsOffsets) {
-  const std::string text = "a: aGVsbG8gd29ybGQsIHNlY3JldCE=\nb: 746869732069732061207365637265742074657874\n";
+  const std::string text =
+      "a: aGVsbG8gd29ybGQsIHNlY3JldCE=\nb: 746869732069732061207365637265742074657874\n";
   std::string out;
   std::vector<DecodedPiece> pieces;
   size_t budget = 1000;
@@ -197,7 +198,8 @@ TEST(DecodeSpans, JoinsPiecesWithNewlinesAndRecordsOffsets) {
 }
 
 TEST(DecodeSpans, StopsAtTheBudget) {
-  const std::string text = "a: aGVsbG8gd29ybGQsIHNlY3JldCE=\nb: 746869732069732061207365637265742074657874\n";
+  const std::string text =
+      "a: aGVsbG8gd29ybGQsIHNlY3JldCE=\nb: 746869732069732061207365637265742074657874\n";
   std::string out;
   std::vector<DecodedPiece> pieces;
   size_t budget = 30;

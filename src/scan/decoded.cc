@@ -55,9 +55,9 @@ std::vector<DecodedCandidate> DecodedScan::Candidates() const {
     const Level& level = levels_[d];
     for (const match::Candidate& c : level.candidates) {
       // The piece holding the secret's first byte (pieces are sorted by out_start).
-      auto it = std::upper_bound(
-          level.pieces.begin(), level.pieces.end(), c.secret_start,
-          [](size_t v, const match::DecodedPiece& p) { return v < p.out_start; });
+      auto it =
+          std::upper_bound(level.pieces.begin(), level.pieces.end(), c.secret_start,
+                           [](size_t v, const match::DecodedPiece& p) { return v < p.out_start; });
       if (it == level.pieces.begin()) continue;
       --it;
       const match::DecodedPiece& piece = *it;
@@ -84,9 +84,10 @@ std::vector<DecodedCandidate> DecodedScan::Candidates() const {
       out.push_back(std::move(dc));
     }
   }
-  std::stable_sort(out.begin(), out.end(), [](const DecodedCandidate& a, const DecodedCandidate& b) {
-    return a.span_start != b.span_start ? a.span_start < b.span_start : a.level < b.level;
-  });
+  std::stable_sort(
+      out.begin(), out.end(), [](const DecodedCandidate& a, const DecodedCandidate& b) {
+        return a.span_start != b.span_start ? a.span_start < b.span_start : a.level < b.level;
+      });
   return out;
 }
 

@@ -27,11 +27,11 @@ namespace leakguard::scan {
 
 // A candidate found in decoded text, and where its text came from.
 struct DecodedCandidate {
-  match::Candidate candidate;            // offsets in `text`, the match clipped to its piece
-  std::string_view text;                 // the decoded buffer of its level
-  size_t level = 0;                      // 0 = decoded once
-  size_t span_start = 0, span_end = 0;   // the encoded span in the blob
-  std::vector<std::string_view> chain;   // encodings undone, outermost first
+  match::Candidate candidate;           // offsets in `text`, the match clipped to its piece
+  std::string_view text;                // the decoded buffer of its level
+  size_t level = 0;                     // 0 = decoded once
+  size_t span_start = 0, span_end = 0;  // the encoded span in the blob
+  std::vector<std::string_view> chain;  // encodings undone, outermost first
 };
 
 class DecodedScan {

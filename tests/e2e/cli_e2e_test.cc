@@ -1382,8 +1382,7 @@ std::string Base64(std::string_view in) {
 TEST(Decoding, Base64SecretIsReportedAtTheEncodedSpanWithItsChain) {
   TempDir t;
   const std::string encoded = Base64(GithubPat());
-  t.Write("k8s/secret.yaml",
-          "apiVersion: v1\nkind: Secret\ndata:\n  token: " + encoded + "\n");
+  t.Write("k8s/secret.yaml", "apiVersion: v1\nkind: Secret\ndata:\n  token: " + encoded + "\n");
   RunResult r;
   json j = ScanJson({t.path(), "--no-redact"}, &r);
   ASSERT_EQ(j["findings"].size(), 1u) << r.out;
