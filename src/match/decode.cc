@@ -184,13 +184,19 @@ bool SignificantEscape(unsigned char c) {
 void FindRuns(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan>* spans) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
+  // Runs shorter than `probe` are never spans, so most bytes need no look: when the byte
+  // probe - 1 ahead is not in the alphabet, no long enough run starts before it. Invariant: the
+  // byte before i, or the byte at i, is not in the alphabet (no run reaches back before i).
+  const size_t probe = std::max<size_t>(1, std::min(limits.min_base64, limits.min_hex));
   size_t i = 0;
-  while (i < n) {
-    if (!(kClass[p[i]] & kRun)) {
-      ++i;
+  while (i + probe <= n) {
+    if (!(kClass[p[i + probe - 1]] & kRun)) {
+      i += probe;
       continue;
     }
-    const size_t s = i;
+    size_t s = i + probe - 1;  // back to the start of the run holding the probed byte
+    while (s > i && (kClass[p[s - 1]] & kRun)) --s;
+    i = s;
     uint8_t flags = 0;
     size_t chars = 0, pad = 0;
     bool wrapped = false;
