@@ -14,6 +14,10 @@
 #include <array>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace leakguard::match {
 namespace {
 
@@ -181,6 +185,60 @@ bool SignificantEscape(unsigned char c) {
   }
 }
 
+#if defined(__SSE2__)
+// Bit k set when p[k] is in the base64 alphabets (A-Z a-z 0-9 + / - _), for 16 bytes.
+inline uint32_t AlphabetMask16(const unsigned char* p) {
+  const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i bias = _mm_set1_epi8(static_cast<char>(0x80));
+  // Unsigned "c - lo < len", as a signed compare after flipping the top bit.
+  auto in_range = [&](__m128i v, char lo, int len) {
+    const __m128i t = _mm_xor_si128(_mm_sub_epi8(v, _mm_set1_epi8(lo)), bias);
+    return _mm_cmplt_epi8(t, _mm_set1_epi8(static_cast<char>(len - 128)));
+  };
+  __m128i m = in_range(_mm_or_si128(c, _mm_set1_epi8(0x20)), 'a', 26);  // letters
+  m = _mm_or_si128(m, in_range(c, '0', 10));
+  m = _mm_or_si128(m, _mm_cmpeq_epi8(c, _mm_set1_epi8('+')));
+  m = _mm_or_si128(m, _mm_cmpeq_epi8(c, _mm_set1_epi8('/')));
+  m = _mm_or_si128(m, _mm_cmpeq_epi8(c, _mm_set1_epi8('-')));
+  m = _mm_or_si128(m, _mm_cmpeq_epi8(c, _mm_set1_epi8('_')));
+  return static_cast<uint32_t>(_mm_movemask_epi8(m));
+}
+#endif
+
+// The first position >= i where a run of at least `len` alphabet bytes starts, looking at whole
+// 64-byte blocks only (SSE2): n when there is none in the blocks that fit, or the position where
+// the blocks stop (the caller goes on byte by byte from there). Requires 1 <= len <= 32.
+size_t SkipToLongRun(const unsigned char* p, size_t n, size_t i, size_t len) {
+#if defined(__SSE2__)
+  while (i + 64 <= n) {
+    const uint64_t m =
+        uint64_t{AlphabetMask16(p + i)} | uint64_t{AlphabetMask16(p + i + 16)} << 16 |
+        uint64_t{AlphabetMask16(p + i + 32)} << 32 | uint64_t{AlphabetMask16(p + i + 48)} << 48;
+    // Bit k of x: bytes k .. k+have-1 are all in the alphabet (within the block).
+    uint64_t x = m;
+    if (len > 16) {  // the usual case, unrolled: 2, 4, 8, 16, then len bytes
+      x &= x >> 1;
+      x &= x >> 2;
+      x &= x >> 4;
+      x &= x >> 8;
+      x &= x >> (len - 16);
+    } else {
+      for (size_t have = 1; have < len;) {
+        const size_t step = std::min(have, len - have);
+        x &= x >> step;
+        have += step;
+      }
+    }
+    if (x != 0) return i + static_cast<size_t>(__builtin_ctzll(x));
+    i += 64 - len + 1;  // a run starting later may end past this block
+  }
+#else
+  (void)p;
+  (void)len;
+#endif
+  return i;
+}
+
 void FindRuns(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan>* spans) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
@@ -190,6 +248,13 @@ void FindRuns(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan
   const size_t probe = std::max<size_t>(1, std::min(limits.min_base64, limits.min_hex));
   size_t i = 0;
   while (i + probe <= n) {
+    if (probe <= 32) {
+      // Whole blocks first: no run of `probe` bytes starts before the position returned (a run
+      // found there starts exactly at it, or reaches back before i, which the invariant rules
+      // out), so the byte-wise probe below resumes from it.
+      i = SkipToLongRun(p, n, i, probe);
+      if (i + probe > n) break;
+    }
     if (!(kClass[p[i + probe - 1]] & kRun)) {
       i += probe;
       continue;

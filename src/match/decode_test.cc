@@ -116,6 +116,23 @@ TEST(FindEncodedSpans, Base64RunsNeedLengthAndMixedCase) {
   EXPECT_EQ(Spans("some/Path_with/BothAlphabets_x"), Strings{});
 }
 
+TEST(FindEncodedSpans, RunsAreFoundAtEveryOffsetAcrossBlocks) {
+  // The finder looks at 64-byte blocks first, then byte by byte: a run must be found wherever it
+  // starts and ends relative to the blocks, and a run one byte too short never.
+  const std::string b64 = "aGVsbG8gd29ybGQsIHNlY3JldCE=";
+  const std::string short_run = "aGVsbG8gd29ybGQsIHN";  // 19 characters
+  for (size_t at = 0; at < 150; ++at) {
+    std::string text(at, '.');
+    for (size_t k = 0; k + 1 < at; k += 7) text[k] = 'x';  // short runs in the filler
+    text += b64 + " " + std::string(70, ';') + short_run + "\n";
+    std::vector<EncodedSpan> spans;
+    FindEncodedSpans(text, &spans);
+    ASSERT_EQ(spans.size(), 1u) << "at " << at;
+    EXPECT_EQ(spans[0].start, at);
+    EXPECT_EQ(spans[0].end, at + b64.size());
+  }
+}
+
 TEST(FindEncodedSpans, WrappedBase64BlockIsOneSpan) {
   const std::string text =
       "data: |\n"
