@@ -205,10 +205,14 @@ inline uint32_t AlphabetMask16(const unsigned char* p) {
 }
 #endif
 
-// The first position >= i where a run of at least `len` alphabet bytes starts, looking at whole
-// 64-byte blocks only (SSE2): n when there is none in the blocks that fit, or the position where
-// the blocks stop (the caller goes on byte by byte from there). Requires 1 <= len <= 32.
-size_t SkipToLongRun(const unsigned char* p, size_t n, size_t i, size_t len) {
+// Where a run of at least `len` alphabet bytes starts, at or after i, looking at whole 64-byte
+// blocks only (SSE2): `pos` is that start and `known` (> 0) how many bytes from it the block shows
+// to be in the alphabet; or, with known = 0, the position where the whole blocks stop (the caller
+// goes on byte by byte from there). Requires 1 <= len <= 32.
+struct LongRun {
+  size_t pos = 0, known = 0;
+};
+LongRun SkipToLongRun(const unsigned char* p, size_t n, size_t i, size_t len) {
 #if defined(__SSE2__)
   while (i + 64 <= n) {
     const uint64_t m =
@@ -229,14 +233,19 @@ size_t SkipToLongRun(const unsigned char* p, size_t n, size_t i, size_t len) {
         have += step;
       }
     }
-    if (x != 0) return i + static_cast<size_t>(__builtin_ctzll(x));
+    if (x != 0) {
+      const auto k = static_cast<unsigned>(__builtin_ctzll(x));
+      const uint64_t rest = ~(m >> k);  // non-zero: k + len <= 64, and a zero bit comes in
+      const size_t known = rest == 0 ? 64 - k : std::min<size_t>(64 - k, __builtin_ctzll(rest));
+      return {i + k, known};
+    }
     i += 64 - len + 1;  // a run starting later may end past this block
   }
 #else
   (void)p;
   (void)len;
 #endif
-  return i;
+  return {i, 0};
 }
 
 void FindRuns(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan>* spans) {
@@ -248,25 +257,32 @@ void FindRuns(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan
   const size_t probe = std::max<size_t>(1, std::min(limits.min_base64, limits.min_hex));
   size_t i = 0;
   while (i + probe <= n) {
+    size_t known = 0;  // bytes from i known to be in the alphabet
     if (probe <= 32) {
-      // Whole blocks first: no run of `probe` bytes starts before the position returned (a run
-      // found there starts exactly at it, or reaches back before i, which the invariant rules
-      // out), so the byte-wise probe below resumes from it.
-      i = SkipToLongRun(p, n, i, probe);
+      // Whole blocks first: no run of `probe` bytes starts before the position returned; a run
+      // found there starts exactly at it (the invariant rules out one reaching back before i).
+      const LongRun hit = SkipToLongRun(p, n, i, probe);
+      i = hit.pos;
+      known = hit.known;
       if (i + probe > n) break;
     }
-    if (!(kClass[p[i + probe - 1]] & kRun)) {
-      i += probe;
-      continue;
+    if (known == 0) {
+      if (!(kClass[p[i + probe - 1]] & kRun)) {
+        i += probe;
+        continue;
+      }
+      size_t back = i + probe - 1;  // back to the start of the run holding the probed byte
+      while (back > i && (kClass[p[back - 1]] & kRun)) --back;
+      i = back;
     }
-    size_t s = i + probe - 1;  // back to the start of the run holding the probed byte
-    while (s > i && (kClass[p[s - 1]] & kRun)) --s;
-    i = s;
+    const size_t s = i;
     uint8_t flags = 0;
     size_t chars = 0, pad = 0;
     bool wrapped = false;
     for (;;) {
       const size_t line_start = i;
+      for (const size_t e = i + known; i < e; ++i) flags |= kClass[p[i]];
+      known = 0;
       while (i < n && (kClass[p[i]] & kRun)) flags |= kClass[p[i++]];
       const size_t line_len = i - line_start;
       chars += line_len;
