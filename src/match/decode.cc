@@ -1,8 +1,11 @@
 // Span finding and decoding. See decode.h for what is found and why.
 //
 // The span finder is on the hot path: it runs over every scanned blob. Base64 and hex runs are
-// found in one pass with a 256-entry byte-class table (the OR of the classes of a run says which
-// alphabet it uses and whether it mixes cases, with no second look at its bytes). '%' and '\' are
+// found in one pass: 64-byte blocks are turned into bit masks of alphabet bytes (SSE2, or AVX2
+// when the CPU has it), and a shift-and over the mask says where a run long enough to be a span
+// starts, so most bytes are never looked at one by one; only such a run is walked with a
+// 256-entry byte-class table (the OR of the classes of its bytes says which alphabet it uses and
+// whether it mixes cases, with no second look at its bytes). '%' and '\' are
 // rare in most text, so percent and escape spans are found with memchr and grown around each hit;
 // each grows over bytes no earlier span holds, so all passes stay linear. Candidates are then
 // rejected by decoding them: a base64/hex decoder that meets more non-printable bytes than a
@@ -16,6 +19,7 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 namespace leakguard::match {
@@ -196,12 +200,40 @@ inline uint32_t AlphabetMask16(const unsigned char* p) {
     return _mm_cmplt_epi8(t, _mm_set1_epi8(static_cast<char>(len - 128)));
   };
   __m128i m = in_range(_mm_or_si128(c, _mm_set1_epi8(0x20)), 'a', 26);  // letters
-  m = _mm_or_si128(m, in_range(c, '0', 10));
+  m = _mm_or_si128(m, in_range(c, '/', 11));                            // '/' and digits
   m = _mm_or_si128(m, _mm_cmpeq_epi8(c, _mm_set1_epi8('+')));
-  m = _mm_or_si128(m, _mm_cmpeq_epi8(c, _mm_set1_epi8('/')));
   m = _mm_or_si128(m, _mm_cmpeq_epi8(c, _mm_set1_epi8('-')));
   m = _mm_or_si128(m, _mm_cmpeq_epi8(c, _mm_set1_epi8('_')));
   return static_cast<uint32_t>(_mm_movemask_epi8(m));
+}
+
+uint64_t AlphabetMask64Sse2(const unsigned char* p) {
+  return uint64_t{AlphabetMask16(p)} | uint64_t{AlphabetMask16(p + 16)} << 16 |
+         uint64_t{AlphabetMask16(p + 32)} << 32 | uint64_t{AlphabetMask16(p + 48)} << 48;
+}
+
+// The same with AVX2, 32 bytes per step, where the CPU has it (chosen once, at run time).
+__attribute__((target("avx2"))) inline uint32_t AlphabetMask32Avx2(const unsigned char* q) {
+  const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+  const __m256i bias = _mm256_set1_epi8(static_cast<char>(0x80));
+  const __m256i letter = _mm256_xor_si256(
+      _mm256_sub_epi8(_mm256_or_si256(c, _mm256_set1_epi8(0x20)), _mm256_set1_epi8('a')), bias);
+  const __m256i digit = _mm256_xor_si256(_mm256_sub_epi8(c, _mm256_set1_epi8('/')), bias);
+  __m256i m = _mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(26 - 128)), letter);
+  m = _mm256_or_si256(m, _mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(11 - 128)), digit));
+  m = _mm256_or_si256(m, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('+')));
+  m = _mm256_or_si256(m, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('-')));
+  m = _mm256_or_si256(m, _mm256_cmpeq_epi8(c, _mm256_set1_epi8('_')));
+  return static_cast<uint32_t>(_mm256_movemask_epi8(m));
+}
+__attribute__((target("avx2"))) uint64_t AlphabetMask64Avx2(const unsigned char* p) {
+  return uint64_t{AlphabetMask32Avx2(p)} | uint64_t{AlphabetMask32Avx2(p + 32)} << 32;
+}
+
+using MaskFn = uint64_t (*)(const unsigned char*);
+MaskFn ChooseAlphabetMask64() {
+  __builtin_cpu_init();  // may run before libgcc's own initialiser
+  return __builtin_cpu_supports("avx2") ? &AlphabetMask64Avx2 : &AlphabetMask64Sse2;
 }
 #endif
 
@@ -209,23 +241,31 @@ inline uint32_t AlphabetMask16(const unsigned char* p) {
 // blocks only (SSE2): `pos` is that start and `known` (> 0) how many bytes from it the block shows
 // to be in the alphabet; or, with known = 0, the position where the whole blocks stop (the caller
 // goes on byte by byte from there). Requires 1 <= len <= 32.
+//
+// Each block's mask is joined with the next block's in 128 bits, so the runs starting anywhere in
+// the block are decided at once (a run may end in the next block) and each mask is made once.
 struct LongRun {
   size_t pos = 0, known = 0;
 };
+#if defined(__SSE2__)
+__extension__ typedef unsigned __int128 U128;
+#endif
 LongRun SkipToLongRun(const unsigned char* p, size_t n, size_t i, size_t len) {
 #if defined(__SSE2__)
-  while (i + 64 <= n) {
-    const uint64_t m =
-        uint64_t{AlphabetMask16(p + i)} | uint64_t{AlphabetMask16(p + i + 16)} << 16 |
-        uint64_t{AlphabetMask16(p + i + 32)} << 32 | uint64_t{AlphabetMask16(p + i + 48)} << 48;
-    // Bit k of x: bytes k .. k+have-1 are all in the alphabet (within the block).
-    uint64_t x = m;
-    if (len > 16) {  // the usual case, unrolled: 2, 4, 8, 16, then len bytes
+  if (i + 64 > n) return {i, 0};
+  static const MaskFn mask64 = ChooseAlphabetMask64();
+  uint64_t lo = mask64(p + i);
+  for (;;) {
+    const bool next = i + 128 <= n;
+    const uint64_t hi = next ? mask64(p + i + 64) : 0;
+    // Bit k of x: bytes k .. k+len-1 are all in the alphabet.
+    U128 x = (static_cast<U128>(hi) << 64) | lo;
+    if (len == 20) {  // the default, with constant shifts: runs of 2, 4, 8, 16, then 20
       x &= x >> 1;
       x &= x >> 2;
       x &= x >> 4;
       x &= x >> 8;
-      x &= x >> (len - 16);
+      x &= x >> 4;
     } else {
       for (size_t have = 1; have < len;) {
         const size_t step = std::min(have, len - have);
@@ -233,19 +273,31 @@ LongRun SkipToLongRun(const unsigned char* p, size_t n, size_t i, size_t len) {
         have += step;
       }
     }
-    if (x != 0) {
-      const auto k = static_cast<unsigned>(__builtin_ctzll(x));
-      const uint64_t rest = ~(m >> k);  // non-zero: k + len <= 64, and a zero bit comes in
-      const size_t known = rest == 0 ? 64 - k : std::min<size_t>(64 - k, __builtin_ctzll(rest));
-      return {i + k, known};
+    const auto starts = static_cast<uint64_t>(x);  // runs starting in this block
+    if (starts != 0) {
+      const auto k = static_cast<unsigned>(__builtin_ctzll(starts));
+      // The run's bytes the two blocks show (it may go on past them).
+      const U128 rest = ~((static_cast<U128>(hi) << 64 | lo) >> k);
+      const auto rest_lo = static_cast<uint64_t>(rest);
+      const size_t known =
+          rest_lo != 0
+              ? static_cast<size_t>(__builtin_ctzll(rest_lo))
+              : 64 + (static_cast<uint64_t>(rest >> 64) != 0
+                          ? static_cast<size_t>(__builtin_ctzll(static_cast<uint64_t>(rest >> 64)))
+                          : 64);
+      return {i + k, std::min<size_t>(known, 128 - k)};
     }
-    i += 64 - len + 1;  // a run starting later may end past this block
+    // Without a next block, runs starting in the last len - 1 bytes are undecided.
+    if (!next) return {i + 64 - len + 1, 0};
+    i += 64;
+    lo = hi;
   }
 #else
   (void)p;
+  (void)n;
   (void)len;
-#endif
   return {i, 0};
+#endif
 }
 
 void FindRuns(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan>* spans) {
@@ -281,7 +333,12 @@ void FindRuns(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan
     bool wrapped = false;
     for (;;) {
       const size_t line_start = i;
-      for (const size_t e = i + known; i < e; ++i) flags |= kClass[p[i]];
+      const size_t e = i + known;
+      for (; i + 8 <= e; i += 8)  // eight at a time: the ORs do not wait on each other
+        flags |= static_cast<uint8_t>(
+            (kClass[p[i]] | kClass[p[i + 1]]) | (kClass[p[i + 2]] | kClass[p[i + 3]]) |
+            ((kClass[p[i + 4]] | kClass[p[i + 5]]) | (kClass[p[i + 6]] | kClass[p[i + 7]])));
+      for (; i < e; ++i) flags |= kClass[p[i]];
       known = 0;
       while (i < n && (kClass[p[i]] & kRun)) flags |= kClass[p[i++]];
       const size_t line_len = i - line_start;
