@@ -53,6 +53,10 @@ struct Finding {
   std::string validation;
   std::string secret_id;    // hash of rule and secret: the same secret anywhere
   std::string fingerprint;  // hash of rule, secret and path: what .leakguardignore lists
+  // Found inside encoded text (base64, hex, percent-encoding, string escapes; two levels deep, as
+  // `leakguard scan` decodes by default): the encodings undone, outermost first, e.g. {"base64"}.
+  // The location is then the encoded text's. Empty for a secret written as is.
+  std::vector<std::string> decoded;
 };
 
 class Scanner {

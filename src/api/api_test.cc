@@ -75,6 +75,22 @@ TEST(Scanner, BuiltInRulesFindASecretWithItsLocation) {
   EXPECT_GT(BuiltIn().rule_count(), 200u);
 }
 
+TEST(Scanner, SecretsInsideEncodedTextAreFoundAtTheEncodedSpan) {
+  // The custom token, percent-encoded in a URL ("_" as %5F).
+  auto s = Scanner::FromConfigText(kAcme);
+  ASSERT_TRUE(s.has_value());
+  std::string token = AcmeToken();
+  const std::string encoded = "https://x.io/?t=" + token.replace(4, 1, "%5F");
+  const std::string text = "a = 1\nurl = \"" + encoded + "\"\n";
+  std::vector<Finding> found = s->Scan(text, "app.py");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].decoded, std::vector<std::string>{"percent"});
+  EXPECT_EQ(found[0].secret.Reveal(), AcmeToken());
+  EXPECT_EQ(found[0].line, 2u);
+  EXPECT_EQ(found[0].column, 8u);
+  EXPECT_EQ(text.substr(found[0].offset, found[0].end_offset - found[0].offset), encoded);
+}
+
 TEST(Scanner, FingerprintDependsOnThePathAndSecretIdDoesNot) {
   auto a = BuiltIn().Scan("t=" + GithubPat() + "\n", "a/app.env");
   auto b = BuiltIn().Scan("t=" + GithubPat() + "\n", "b/app.env");

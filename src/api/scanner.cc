@@ -154,6 +154,7 @@ std::vector<Finding> Scanner::Scan(std::string_view data, std::string_view path)
   std::vector<findings::Finding> found;
   uint64_t suppressed = 0;
   std::vector<match::Candidate> candidates;
+  scan::DecodedScan decoded_scan;
   Impl::Lease m(*impl_);
   // Vectorscan scans blocks below 4 GiB: a larger buffer is scanned in windows of 1 GiB, each
   // with 64 KiB of context on both sides and starting at a line where possible, reporting only
@@ -176,7 +177,12 @@ std::vector<Finding> Scanner::Scan(std::string_view data, std::string_view path)
     const std::string_view blob = data.substr(start, end - start);
     m.get()->Scan(blob, &candidates);
     scan::BlobWindow w{from - start, to - start, line_base, start};
-    scan::BuildFindings(*impl_->db, blob, candidates, prov, options, &found, &suppressed, w);
+    decoded_scan.Run(*m.get(), false, blob, options.decode_depth, options.decode_budget);
+    const std::vector<scan::DecodedCandidate> decoded = decoded_scan.Candidates();
+    scan::BuildFindings(*impl_->db, blob, candidates, prov, options, &found, &suppressed, w,
+                        &decoded);
+    scan::BuildDecodedFindings(*impl_->db, blob, candidates, decoded, prov, options, &found,
+                               &suppressed, w);
     if (to >= data.size()) break;
   }
   findings::SortFindings(&found);
@@ -201,7 +207,9 @@ std::vector<Finding> Scanner::Scan(std::string_view data, std::string_view path)
     p.validation = f.validation;
     p.secret_id = std::move(f.secret_id);
     p.fingerprint = std::move(f.fingerprint);
+    p.decoded = std::move(f.decoded);
     Wipe(&f.secret);
+    Wipe(&f.encoded);
     Wipe(&f.match);
     Wipe(&f.line_text);
     out.push_back(std::move(p));

@@ -120,6 +120,15 @@ void AddInputFlags(CLI::App* cmd, InputFlags* f, const std::string& what) {
       ->allow_extra_args(false);  // one value per use: never swallow the positional arguments
   cmd->add_flag("--no-ignore-files", f->no_ignore_files,
                 "Do not read .leakguardignore / .gitleaksignore at the scanned root");
+  cmd->add_option("--decode-depth", f->decode_depth,
+                  "Also look for secrets inside base64, hex, percent-encoded and escaped text, "
+                  "decoding up to this many nested levels (0 = off, at most 8)")
+      ->capture_default_str();
+  cmd->add_option("--decode-budget", f->decode_budget,
+                  fmt::format("Decode at most this many bytes per byte of each of the {}, all "
+                              "levels together (then stop decoding it; --verbose names it)",
+                              what))
+      ->capture_default_str();
 }
 
 Result<ScanSettings> ValidateScanFlags(const OutputFlags& out, const InputFlags& in) {
@@ -139,6 +148,10 @@ Result<ScanSettings> ValidateScanFlags(const OutputFlags& out, const InputFlags&
     return Err(InvalidArgument(fmt::format(
         "--min-confidence must be low, medium or high, not '{}'", out.min_confidence)));
   s.min_confidence = *confidence;
+  if (in.decode_depth < 0 || in.decode_depth > 8)
+    return Err(InvalidArgument("--decode-depth must be from 0 (off) to 8"));
+  if (!(in.decode_budget > 0) || in.decode_budget > 1000)
+    return Err(InvalidArgument("--decode-budget must be a number above 0 and at most 1000"));
   if (in.threads < 0 || in.threads > 1024)
     return Err(InvalidArgument("--threads must be from 0 (all cores) to 1024"));
   return s;

@@ -42,6 +42,8 @@ struct InputFlags {
   bool scan_binary = false;
   std::vector<std::string> ignore_files;
   bool no_ignore_files = false;
+  int decode_depth = 2;
+  double decode_budget = 2.0;
 };
 
 // The validated form of OutputFlags + InputFlags.

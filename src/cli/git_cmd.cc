@@ -68,7 +68,9 @@ void KeepIntroductions(const input::GitHistorySource& history, scan::ScanResult*
   std::vector<findings::Finding> kept;
   uint64_t suppressed = 0;
   for (auto& x : result->findings) {
-    if (!x.commit.empty() && history.SecretInParents(x.commit, x.rel_path, x.secret)) continue;
+    // A decoded secret is looked for as it is written: its encoded span.
+    const std::string& text = x.decoded.empty() ? x.secret : x.encoded;
+    if (!x.commit.empty() && history.SecretInParents(x.commit, x.rel_path, text)) continue;
     if (x.dropped_by == "inline-allow" || x.dropped_by == "ignore-file") ++suppressed;
     if (!x.dropped_by.empty() && !explain) continue;
     findings::Redact(&x, mask);
@@ -165,6 +167,8 @@ int Run(const GitFlags& f) {
   so.threads = f.in.threads;
   so.read.max_file_size = settings->max_file_size;
   so.read.scan_binary = f.in.scan_binary;
+  so.decode_depth = f.in.decode_depth;
+  so.decode_budget = f.in.decode_budget;
   so.explain = f.out.explain;
   so.min_confidence = settings->min_confidence;
   so.mask = mask;

@@ -126,6 +126,8 @@ int Run(const ScanFlags& f) {
   so.threads = f.in.threads;
   so.read.max_file_size = settings->max_file_size;
   so.read.scan_binary = f.in.scan_binary;
+  so.decode_depth = f.in.decode_depth;
+  so.decode_budget = f.in.decode_budget;
   so.explain = f.out.explain;
   so.min_confidence = settings->min_confidence;
   so.mask = settings->mask;

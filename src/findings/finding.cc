@@ -16,12 +16,21 @@ void ComputeIds(Finding* f) {
     f->fingerprint = FingerprintHex({f->rule_id, f->secret, f->rel_path});
   else
     f->fingerprint = FingerprintHex({f->rule_id, f->secret, f->rel_path, f->commit});
+  if (!f->decoded.empty()) {
+    std::string chain = "decoded:";
+    for (const std::string& e : f->decoded) chain += e + "/";
+    f->fingerprint = FingerprintHex({f->fingerprint, chain});
+  }
 }
 
 void Redact(Finding* f, const redact::MaskPolicy& policy) {
   if (!policy.enabled || f->redacted) return;
   f->match = redact::MaskIn(f->match, f->secret, policy);
   f->line_text = redact::MaskIn(f->line_text, f->secret, policy);
+  if (!f->encoded.empty()) {
+    f->line_text = redact::MaskIn(f->line_text, f->encoded, policy);
+    f->encoded = redact::MaskSecret(f->encoded, policy);
+  }
   f->secret = redact::MaskSecret(f->secret, policy);
   f->redacted = true;
 }
@@ -60,6 +69,23 @@ void LineCounter::Locate(size_t offset, size_t* line, size_t* column) {
   pos_ = offset;
   *line = line_;
   *column = col_;
+}
+
+void LineCounter::LocateSpan(size_t start, size_t end, Finding* f) {
+  Locate(start, &f->line, &f->column);
+  // The end is found from the start, over the span's own bytes: ends are not sorted (matches
+  // overlap), and a second counter would restart from the blob's start each time.
+  f->end_line = f->line;
+  f->end_column = f->column;
+  end = std::min(end, blob_.size());
+  for (size_t i = start; i + 1 < end; ++i) {
+    const unsigned char b = static_cast<unsigned char>(blob_[i]);
+    if (b == '\n') {
+      ++f->end_line;
+      f->end_column = 0;
+    }
+    if ((static_cast<unsigned char>(blob_[i + 1]) & 0xC0) != 0x80) ++f->end_column;
+  }
 }
 
 }  // namespace leakguard::findings

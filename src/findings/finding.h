@@ -45,6 +45,14 @@ struct Finding {
   std::string secret_id;
   std::string fingerprint;
 
+  // Found inside encoded text (--decode-depth): the encodings undone to reach the secret,
+  // outermost first ("base64", "base64url", "hex", "percent", "escape"). The location (line,
+  // column, offsets, line_text) is then the encoded span in the blob, `secret` and `match` are the
+  // decoded texts, and `encoded` is the encoded span itself (masked in line_text by Redact; used
+  // by git to find the secret in older versions of the file). Both empty for a raw finding.
+  std::vector<std::string> decoded;
+  std::string encoded;
+
   // Git provenance (empty outside `leakguard git`): the commit that introduced the blob at this
   // path, its author, e-mail, author date (ISO 8601) and summary line; the blob's id; whether
   // the commit or blob is reachable from no ref (found by --all-objects).
@@ -69,10 +77,11 @@ struct Finding {
   std::string drop_detail;
 };
 
-// Fills secret_id and fingerprint from rule_id, secret, rel_path and commit.
+// Fills secret_id and fingerprint from rule_id, secret, rel_path and commit (and the `decoded`
+// chain: a decoded finding's fingerprint differs from a raw finding of the same secret).
 void ComputeIds(Finding* f);
 
-// Masks secret, match and line_text in place.
+// Masks secret, match and line_text (and the encoded span, in line_text and `encoded`) in place.
 void Redact(Finding* f, const redact::MaskPolicy& policy);
 
 // Orders findings for output: by file, line, column, rule.
@@ -84,6 +93,9 @@ class LineCounter {
  public:
   explicit LineCounter(ByteView blob) : blob_(blob) {}
   void Locate(size_t offset, size_t* line, size_t* column);
+  // Sets f's line and column from `start`, and its end_line and end_column (the last character)
+  // from the bytes of [start, end), which need not be sorted like the starts.
+  void LocateSpan(size_t start, size_t end, Finding* f);
 
  private:
   ByteView blob_;

@@ -427,12 +427,13 @@ void Matcher::Filter(ByteView blob, Candidate* c) const {
       return;
     }
   }
-  for (std::string_view marker : kInlineAllowMarkers) {
-    if (line.find(marker) != std::string_view::npos) {
-      c->drop = DropReason::kInlineAllow;
-      return;
-    }
-  }
+  if (HasInlineAllow(line)) c->drop = DropReason::kInlineAllow;
+}
+
+bool HasInlineAllow(std::string_view line) {
+  for (std::string_view marker : kInlineAllowMarkers)
+    if (line.find(marker) != std::string_view::npos) return true;
+  return false;
 }
 
 DropReason LocationDropReason(const RulesDatabase& db, uint32_t rule, std::string_view path,

@@ -77,6 +77,10 @@ struct Candidate {
 // single-line file costs bounded work per candidate.
 std::string_view LineAround(ByteView blob, size_t start, size_t end, size_t clip = 4096);
 
+// Whether `line` holds an inline allow comment (leakguard:allow, gitleaks:allow, pragma:
+// allowlist secret).
+bool HasInlineAllow(std::string_view line);
+
 struct MatcherOptions {
   bool keep_dropped = false;   // --explain: return dropped candidates too, with their reason
   bool collect_stats = false;  // --rule-stats: per-rule cost counters

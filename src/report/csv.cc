@@ -5,8 +5,9 @@
 // and the cells here hold text from scanned files and commit metadata, so such a value is
 // prefixed with a single quote (the OWASP "CSV injection" advice). Inside archives `file` holds
 // the member chain joined with '!'; notebook cells and image layers have their own columns
-// (cell_output 0 = the cell's source; in_final_image true/false/empty). In --explain mode two extra
-// columns, dropped_by and drop_detail, are appended.
+// (cell_output 0 = the cell's source; in_final_image true/false/empty); `decoded` holds the chain
+// of encodings (outermost first, ';'-separated) of a secret found inside encoded text, else
+// nothing. In --explain mode two extra columns, dropped_by and drop_detail, are appended.
 #include <fmt/format.h>
 
 #include <ostream>
@@ -21,7 +22,7 @@ namespace {
 constexpr std::string_view kHeader =
     "rule_id,description,file,line,column,end_line,end_column,secret,match,entropy,fingerprint,"
     "tags,commit,author,email,date,message,cell,cell_output,image,layer,layer_path,in_final_image,"
-    "confidence,validation";
+    "confidence,validation,decoded";
 constexpr std::string_view kEol = "\r\n";
 
 class CsvReporter final : public Reporter {
@@ -39,6 +40,8 @@ class CsvReporter final : public Reporter {
         if (!tags.empty()) tags += ';';
         tags += t;
       }
+      std::string decoded;
+      for (const std::string& e : f.decoded) decoded += (decoded.empty() ? "" : ";") + e;
       const std::string fields[] = {
           CsvField(f.rule_id),
           CsvField(f.description),
@@ -65,6 +68,7 @@ class CsvReporter final : public Reporter {
           f.in_final_image ? (*f.in_final_image ? "true" : "false") : "",
           CsvField(f.confidence),
           CsvField(f.validation),
+          CsvField(decoded),
       };
       for (size_t i = 0; i < std::size(fields); ++i) {
         if (i > 0) buf += ',';

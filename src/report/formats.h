@@ -23,7 +23,8 @@ std::unique_ptr<Reporter> MakeCsvReporter(ReportOptions options);
 // ---- json.cc (also used by sarif.cc) ----
 
 // A finding as a JSON object with a stable key order: rule_id, description, file, line, column,
-// end_line, end_column, secret, match, entropy, fingerprint, secret_id, tags; then archive_chain
+// end_line, end_column, secret, match, entropy, fingerprint, secret_id, tags; then decoded (the
+// chain of encodings, outermost first) for a secret found inside encoded text; then archive_chain
 // inside archives; cell, cell_output (0 = the cell's source) inside notebook cells,
 // notebook_metadata in notebook metadata; image, layer, layer_path, in_final_image inside image
 // tarballs; then commit, author, email, date, message when `commit` is set; then dropped_by,

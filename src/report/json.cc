@@ -69,6 +69,7 @@ ordered_json FindingToJson(const findings::Finding& f) {
   j["fingerprint"] = f.fingerprint;
   j["secret_id"] = f.secret_id;
   j["tags"] = f.tags;
+  if (!f.decoded.empty()) j["decoded"] = f.decoded;
   if (!f.archive_chain.empty()) j["archive_chain"] = f.archive_chain;
   if (f.cell > 0) {
     j["cell"] = f.cell;

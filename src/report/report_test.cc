@@ -547,7 +547,7 @@ TEST(CsvReporterTest, FormulaInjectionIsNeutralised) {
   f.layer_path = "@SUM(1+1)";
   std::vector<std::vector<std::string>> rows = ParseCsv(Render(Format::kCsv, {f}));
   ASSERT_EQ(rows.size(), 2u);
-  ASSERT_EQ(rows[1].size(), 25u);
+  ASSERT_EQ(rows[1].size(), 26u);
   for (const std::string& cell : rows[1]) {
     if (cell.empty()) continue;
     EXPECT_EQ(std::string_view("=+-@\t\r").find(cell.front()), std::string_view::npos)
@@ -563,10 +563,10 @@ TEST(CsvReporterTest, Rfc4180QuotingRoundTrips) {
   std::string out = Render(Format::kCsv, {f});
   std::vector<std::vector<std::string>> rows = ParseCsv(out);
   ASSERT_EQ(rows.size(), 2u);
-  ASSERT_EQ(rows[0].size(), 25u);
+  ASSERT_EQ(rows[0].size(), 26u);
   EXPECT_EQ(rows[0][0], "rule_id");
   EXPECT_EQ(rows[0][16], "message");
-  ASSERT_EQ(rows[1].size(), 25u);
+  ASSERT_EQ(rows[1].size(), 26u);
   EXPECT_EQ(rows[1][8], f.match);
   EXPECT_EQ(rows[1][2], "docs/my notes/caf\xc3\xa9.env");
   EXPECT_EQ(rows[1][16], f.message);
@@ -581,14 +581,15 @@ TEST(CsvReporterTest, TagsJoinedWithSemicolonAndExplainAddsColumns) {
   f.drop_detail = "2.1 < 3.5";
   std::vector<std::vector<std::string>> rows = ParseCsv(Render(Format::kCsv, {f}, o));
   ASSERT_EQ(rows.size(), 2u);
-  ASSERT_EQ(rows[0].size(), 27u);
+  ASSERT_EQ(rows[0].size(), 28u);
   EXPECT_EQ(rows[0][23], "confidence");
-  EXPECT_EQ(rows[0][25], "dropped_by");
+  EXPECT_EQ(rows[0][25], "decoded");
+  EXPECT_EQ(rows[0][26], "dropped_by");
   EXPECT_EQ(rows[1][11], "github;token");
   EXPECT_EQ(rows[1][23], "high");
   EXPECT_EQ(rows[1][24], "CRC32 checksum matches");
-  EXPECT_EQ(rows[1][25], "entropy");
-  EXPECT_EQ(rows[1][26], "2.1 < 3.5");
+  EXPECT_EQ(rows[1][26], "entropy");
+  EXPECT_EQ(rows[1][27], "2.1 < 3.5");
 }
 
 // ---- archives, container images, notebooks ----
@@ -668,13 +669,15 @@ TEST(ContainerReportTest, CsvAndTextColumns) {
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(std::vector<std::string>(rows[0].begin() + 17, rows[0].end()),
             (std::vector<std::string>{"cell", "cell_output", "image", "layer", "layer_path",
-                                      "in_final_image", "confidence", "validation"}));
+                                      "in_final_image", "confidence", "validation",
+                                      "decoded"}));
   EXPECT_EQ(
       std::vector<std::string>(rows[1].begin() + 17, rows[1].end()),
       (std::vector<std::string>{"", "", "example/app:1.0", "sha256:ab12", "etc/app.env", "false",
-                                "high", "CRC32 checksum matches"}));
-  EXPECT_EQ(std::vector<std::string>(rows[2].begin() + 17, rows[2].end()),
-            (std::vector<std::string>{"4", "2", "", "", "", "", "high", "CRC32 checksum matches"}));
+                                "high", "CRC32 checksum matches", ""}));
+  EXPECT_EQ(
+      std::vector<std::string>(rows[2].begin() + 17, rows[2].end()),
+      (std::vector<std::string>{"4", "2", "", "", "", "", "high", "CRC32 checksum matches", ""}));
   std::string text = Render(Format::kText, {ArchiveFinding(), NotebookFinding()});
   EXPECT_NE(text.find("File:        dist/app.tar!blobs/sha256/ab12!etc/app.env\nLine:        3\n"
                       "Image:       example/app:1.0\nLayer:       sha256:ab12\n"
@@ -704,6 +707,57 @@ TEST(ContainerReportTest, SummaryMentionsArchivesOnlyWhenThereWereSome) {
   json j = json::parse(Render(Format::kJson, {}, GoldenOptions(), s))["summary"]["archives"];
   EXPECT_EQ(j, json::parse(R"({"opened": 3, "members": 1204, "duplicate_members": 7,
                                "incomplete": 1, "encrypted": 2})"));
+}
+
+// ---- secrets found inside encoded text ----
+
+// The fake token base64-encoded, then hex-encoded inside that (as scan/decoded.h reports it).
+Finding DecodedFinding() {
+  Finding f = PlainFinding();
+  f.decoded = {"base64", "hex"};
+  f.encoded = "Njc2ODcwNWY0NjQxNGI0NTQ2NDE0YjQ1";
+  f.line_text = "blob: " + f.encoded;
+  f.match = f.secret;
+  findings::ComputeIds(&f);
+  findings::Redact(&f, redact::MaskPolicy{});
+  return f;
+}
+
+TEST(DecodedReportTest, EveryFormatCarriesTheChain) {
+  const std::vector<Finding> both = {PlainFinding(), DecodedFinding()};
+  json j = json::parse(Render(Format::kJson, both));
+  EXPECT_FALSE(j["findings"][0].contains("decoded"));  // omitted when empty
+  EXPECT_EQ(j["findings"][1]["decoded"], json::array({"base64", "hex"}));
+  json line = json::parse(Render(Format::kJsonl, {DecodedFinding()}));
+  EXPECT_EQ(line["decoded"], json::array({"base64", "hex"}));
+  json sarif = json::parse(Render(Format::kSarif, both));
+  EXPECT_FALSE(sarif["runs"][0]["results"][0]["properties"].contains("decoded"));
+  EXPECT_EQ(sarif["runs"][0]["results"][1]["properties"]["decoded"],
+            json::array({"base64", "hex"}));
+  std::vector<std::vector<std::string>> rows = ParseCsv(Render(Format::kCsv, both));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].back(), "decoded");
+  EXPECT_EQ(rows[1].back(), "");
+  EXPECT_EQ(rows[2].back(), "base64;hex");
+  std::string text = Render(Format::kText, {DecodedFinding()});
+  EXPECT_NE(text.find("Tags:        github, token\nDecoded:     base64, hex\nFile:"),
+            std::string::npos)
+      << text;
+}
+
+TEST(DecodedReportTest, TheEncodedSpanIsMaskedInTheLineAndTheFingerprintDiffers) {
+  Finding plain = PlainFinding();
+  findings::ComputeIds(&plain);
+  const Finding d = DecodedFinding();
+  EXPECT_EQ(d.line_text, "blob: Njc2****");
+  EXPECT_EQ(d.encoded, "Njc2****");
+  EXPECT_EQ(d.secret_id, plain.secret_id);  // the same secret
+  EXPECT_NE(d.fingerprint, plain.fingerprint);
+  Finding other = DecodedFinding();
+  other.decoded = {"base64"};
+  other.redacted = false;
+  findings::ComputeIds(&other);
+  EXPECT_NE(other.fingerprint, d.fingerprint);
 }
 
 }  // namespace

@@ -167,6 +167,7 @@ class SarifReporter final : public Reporter {
       if (!f.confidence.empty()) props["confidence"] = f.confidence;
       if (!f.validation.empty()) props["validation"] = f.validation;
       props["tags"] = UniqueTags(f.tags);
+      if (!f.decoded.empty()) props["decoded"] = f.decoded;
       if (InsideContainer(f)) {
         if (!f.archive_chain.empty()) props["archive_chain"] = f.archive_chain;
         if (f.cell > 0) {

@@ -125,6 +125,11 @@ class TextReporter final : public Reporter {
       }
       AppendLine("Tags:", tags, buf);
     }
+    if (!f.decoded.empty()) {  // the encodings undone to find it, outermost first
+      std::string chain;
+      for (const std::string& e : f.decoded) chain += (chain.empty() ? "" : ", ") + e;
+      AppendLine("Decoded:", chain, buf);
+    }
     AppendLine("File:", Paint(kBold, EscapeForTerminal(f.file)), buf);
     if (f.cell > 0)
       AppendLine("Cell:",

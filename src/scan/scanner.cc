@@ -9,7 +9,9 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
+#include <tuple>
 
 #include "base/log.h"
 #include "match/matcher.h"
@@ -117,6 +119,40 @@ bool IsGeneric(const match::RulesDatabase& db, uint32_t rule) {
   return db.rules()[rule].rule->HasTag("generic");
 }
 
+// Spans of secrets found by specific (non-generic) rules, for the generic-vs-specific dedup:
+// sorted by start, with the running maximum of their ends, so "does any specific span overlap
+// [s, e)?" is one binary search, not a scan (a blob may hold 100k tokens).
+class SpecificSpans {
+ public:
+  void Add(size_t start, size_t end) { spans_.emplace_back(start, end); }
+  void Finish() {
+    std::sort(spans_.begin(), spans_.end());
+    for (size_t i = 1; i < spans_.size(); ++i)
+      spans_[i].second = std::max(spans_[i].second, spans_[i - 1].second);
+  }
+  bool Overlaps(size_t s, size_t e) const {
+    auto it =
+        std::lower_bound(spans_.begin(), spans_.end(), e,
+                         [](const std::pair<size_t, size_t>& p, size_t v) { return p.first < v; });
+    return it != spans_.begin() && std::prev(it)->second > s;
+  }
+
+ private:
+  std::vector<std::pair<size_t, size_t>> spans_;  // (start, max end so far)
+};
+
+// Whether a raw candidate holds `secret` within [start, end) of the blob (candidates are sorted
+// by match start; a match starts at most a line's clip before its secret).
+bool RawHolds(const std::vector<Candidate>& raw, ByteView blob, size_t start, size_t end,
+              std::string_view secret) {
+  const size_t from = start > 65536 ? start - 65536 : 0;
+  auto it = std::lower_bound(raw.begin(), raw.end(), from,
+                             [](const Candidate& c, size_t v) { return c.start < v; });
+  for (; it != raw.end() && it->start < end; ++it)
+    if (it->secret_start < end && it->secret_end > start && it->Secret(blob) == secret) return true;
+  return false;
+}
+
 Finding MakeFinding(const match::RulesDatabase& db, uint32_t rule, const input::Provenance& prov) {
   const rules::Rule& r = *db.rules()[rule].rule;
   Finding f;
@@ -163,29 +199,39 @@ void PathFindings(const match::RulesDatabase& db, const input::Provenance& prov,
 void BuildFindings(const match::RulesDatabase& db, ByteView blob,
                    const std::vector<Candidate>& candidates, const input::Provenance& prov,
                    const ScanOptions& options, std::vector<Finding>* out, uint64_t* suppressed,
-                   const BlobWindow& window) {
+                   const BlobWindow& window, const std::vector<DecodedCandidate>* decoded) {
   if (candidates.empty()) return;
   findings::LineCounter starts(blob);
   std::vector<std::string> path_storage;
   const std::vector<std::string_view> paths = LocationPaths(prov, &path_storage);
-  // Spans of secrets found by specific (non-generic) rules, for the generic dedup: sorted by
-  // start (candidates come sorted), with the running maximum of their ends, so "does any
-  // specific span overlap [s, e)?" is one binary search, not a scan (a blob may hold 100k tokens).
-  std::vector<std::pair<size_t, size_t>> specific;  // (start, max end so far)
+  SpecificSpans specific;
   // A token whose checksum fails counts too: it is no secret, and a generic rule must not report
   // it in its stead.
   for (const Candidate& c : candidates)
     if ((c.drop == DropReason::kNone || c.drop == DropReason::kChecksum) &&
-        !IsGeneric(db, c.rule)) {
-      const size_t max_end =
-          specific.empty() ? c.secret_end : std::max(specific.back().second, c.secret_end);
-      specific.emplace_back(c.secret_start, max_end);
+        !IsGeneric(db, c.rule))
+      specific.Add(c.secret_start, c.secret_end);
+  // Encoded spans in which a specific rule found a decoded secret: a raw finding of (nearly) the
+  // whole encoded text there, such as a Kubernetes Secret's base64 value, gives way to it.
+  std::vector<std::pair<size_t, size_t>> decoded_spans;
+  if (decoded)
+    for (const DecodedCandidate& d : *decoded)
+      if (d.candidate.drop == DropReason::kNone && !IsGeneric(db, d.candidate.rule)) {
+        specific.Add(d.span_start, d.span_end);
+        decoded_spans.emplace_back(d.span_start, d.span_end);
+      }
+  specific.Finish();
+  std::sort(decoded_spans.begin(), decoded_spans.end());
+  auto is_encoded_text = [&](size_t s, size_t e) {
+    auto it = std::upper_bound(decoded_spans.begin(), decoded_spans.end(),
+                               std::pair<size_t, size_t>(s, SIZE_MAX));
+    for (; it != decoded_spans.begin();) {
+      --it;
+      if (it->first <= s && e <= it->second && (e - s) * 10 >= (it->second - it->first) * 9)
+        return true;
+      if (s - it->first > 65536) break;
     }
-  auto covered = [&](size_t s, size_t e) {
-    auto it =
-        std::lower_bound(specific.begin(), specific.end(), e,
-                         [](const std::pair<size_t, size_t>& p, size_t v) { return p.first < v; });
-    return it != specific.begin() && std::prev(it)->second > s;
+    return false;
   };
 
   for (const Candidate& c : candidates) {
@@ -198,28 +244,21 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
     if (why == DropReason::kNone)
       why = match::LocationDropReason(db, c.rule, paths, prov.commit, secret, match, line, &detail);
     if (why == DropReason::kNone && IsGeneric(db, c.rule) &&
-        covered(c.secret_start, c.secret_end)) {
+        specific.Overlaps(c.secret_start, c.secret_end)) {
       why = DropReason::kRuleAllowlist;
       detail = "covered by a specific rule";
+    }
+    if (why == DropReason::kNone && !decoded_spans.empty() &&
+        is_encoded_text(c.secret_start, c.secret_end)) {
+      why = DropReason::kRuleAllowlist;
+      detail = "covered by the secret decoded from it";
     }
     if (why == DropReason::kInlineAllow) ++*suppressed;
     if (why != DropReason::kNone && !options.explain &&
         !(options.keep_location_drops && c.drop == DropReason::kNone))
       continue;
     Finding f = MakeFinding(db, c.rule, prov);
-    starts.Locate(c.secret_start, &f.line, &f.column);
-    // The end is found from the start, over the secret's own bytes: secret ends are not sorted
-    // (matches overlap), and a second counter would restart from the blob's start each time.
-    f.end_line = f.line;
-    f.end_column = f.column;
-    for (size_t i = c.secret_start; i + 1 < c.secret_end; ++i) {
-      const unsigned char b = static_cast<unsigned char>(blob[i]);
-      if (b == '\n') {
-        ++f.end_line;
-        f.end_column = 0;
-      }
-      if ((static_cast<unsigned char>(blob[i + 1]) & 0xC0) != 0x80) ++f.end_column;
-    }
+    starts.LocateSpan(c.secret_start, c.secret_end, &f);
     f.line += window.line_base;
     f.end_line += window.line_base;
     f.offset = window.byte_base + c.secret_start;
@@ -234,6 +273,80 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
       f.validation = check.info.empty() ? std::string(check.reason)
                                         : fmt::format("{} ({})", check.reason, check.info);
     }
+    findings::ComputeIds(&f);
+    if (why == DropReason::kNone && options.ignore && options.ignore->Suppresses(f)) {
+      why = DropReason::kIgnoreFile;
+      ++*suppressed;
+    }
+    if (why != DropReason::kNone) {
+      if (!options.explain && !options.keep_location_drops) continue;
+      f.dropped_by = match::DropReasonName(why);
+      f.drop_detail = detail;
+    }
+    findings::Redact(&f, options.mask);
+    out->push_back(std::move(f));
+  }
+}
+
+void BuildDecodedFindings(const match::RulesDatabase& db, ByteView blob,
+                          const std::vector<Candidate>& raw,
+                          const std::vector<DecodedCandidate>& decoded,
+                          const input::Provenance& prov, const ScanOptions& options,
+                          std::vector<Finding>* out, uint64_t* suppressed,
+                          const BlobWindow& window) {
+  if (decoded.empty()) return;
+  findings::LineCounter starts(blob);
+  std::vector<std::string> path_storage;
+  const std::vector<std::string_view> paths = LocationPaths(prov, &path_storage);
+  std::vector<SpecificSpans> specific;  // per level, in that level's decoded text
+  for (const DecodedCandidate& d : decoded) {
+    if (specific.size() <= d.level) specific.resize(d.level + 1);
+    const Candidate& c = d.candidate;
+    if ((c.drop == DropReason::kNone || c.drop == DropReason::kInlineAllow) &&
+        !IsGeneric(db, c.rule))
+      specific[d.level].Add(c.secret_start, c.secret_end);
+  }
+  for (SpecificSpans& s : specific) s.Finish();
+  std::set<std::tuple<size_t, uint32_t, std::string_view>> seen;  // (span, rule, secret)
+
+  for (const DecodedCandidate& d : decoded) {
+    const Candidate& c = d.candidate;
+    if (d.span_start < window.report_from || d.span_start >= window.report_to) continue;
+    const std::string_view secret = c.Secret(d.text);
+    const std::string_view match = c.Match(d.text);
+    if (RawHolds(raw, blob, d.span_start, d.span_end, secret)) continue;  // the raw one wins
+    if (!seen.emplace(d.span_start, c.rule, secret).second) continue;
+    // The matcher judged inline allow comments on the decoded text's line; what counts is the
+    // line of the encoded span.
+    const std::string_view line = match::LineAround(blob, d.span_start, d.span_end);
+    DropReason content = c.drop == DropReason::kInlineAllow ? DropReason::kNone : c.drop;
+    if (content == DropReason::kNone && match::HasInlineAllow(line))
+      content = DropReason::kInlineAllow;
+    DropReason why = content;
+    std::string_view detail = c.drop_detail;
+    if (why == DropReason::kNone)
+      why = match::LocationDropReason(db, c.rule, paths, prov.commit, secret, match, line, &detail);
+    if (why == DropReason::kNone && IsGeneric(db, c.rule) &&
+        specific[d.level].Overlaps(c.secret_start, c.secret_end)) {
+      why = DropReason::kRuleAllowlist;
+      detail = "covered by a specific rule";
+    }
+    if (why == DropReason::kInlineAllow) ++*suppressed;
+    if (why != DropReason::kNone && !options.explain &&
+        !(options.keep_location_drops && content == DropReason::kNone))
+      continue;
+    Finding f = MakeFinding(db, c.rule, prov);
+    starts.LocateSpan(d.span_start, d.span_end, &f);
+    f.line += window.line_base;
+    f.end_line += window.line_base;
+    f.offset = window.byte_base + d.span_start;
+    f.end_offset = window.byte_base + d.span_end;
+    f.secret = secret;
+    f.match = match;
+    f.line_text = line;
+    f.entropy = c.entropy;
+    f.decoded.assign(d.chain.begin(), d.chain.end());
+    f.encoded = blob.substr(d.span_start, d.span_end - d.span_start);
     findings::ComputeIds(&f);
     if (why == DropReason::kNone && options.ignore && options.ignore->Suppresses(f)) {
       why = DropReason::kIgnoreFile;
@@ -312,6 +425,17 @@ ScanResult Scanner::Run(input::Source& source) {
       else
         matcher.Scan(blob, &candidates);
     };
+    // Secrets inside encoded text of `blob` (after its own scan; `candidates` is left alone).
+    DecodedScan decoded_scan;
+    auto decode = [&](ByteView blob, const input::Provenance& prov) {
+      if (options_.decode_depth <= 0) return std::vector<DecodedCandidate>{};
+      if (!decoded_scan.Run(matcher, options_.use_simple_matcher, blob, options_.decode_depth,
+                            options_.decode_budget))
+        Debug("{}: decoding stopped after {} decoded bytes (--decode-budget {} x {} bytes)",
+              PrintablePath(prov.path), decoded_scan.decoded_bytes(), options_.decode_budget,
+              blob.size());
+      return decoded_scan.Candidates();
+    };
 
     // A blob found inside an archive or a notebook (already in memory, already judged text).
     auto scan_member = [&](input::Item& item) {
@@ -332,8 +456,12 @@ ScanResult Scanner::Run(input::Source& source) {
         scan(blob);
         if (options_.dedup_members) blob_cache.Insert(id, candidates);
       }
-      BuildFindings(*db_, blob, cached ? *cached : candidates, prov, options_, &st->findings,
-                    &st->summary.suppressed);
+      const std::vector<Candidate>& raw = cached ? *cached : candidates;
+      const std::vector<DecodedCandidate> decoded = decode(blob, prov);
+      BuildFindings(*db_, blob, raw, prov, options_, &st->findings, &st->summary.suppressed, {},
+                    &decoded);
+      BuildDecodedFindings(*db_, blob, raw, decoded, prov, options_, &st->findings,
+                           &st->summary.suppressed);
       ++st->summary.archive_members;
       st->summary.bytes_scanned += blob.size();
     };
@@ -429,12 +557,18 @@ ScanResult Scanner::Run(input::Source& source) {
         return;
       }
       scan(buf);
+      const std::vector<DecodedCandidate> decoded = decode(buf, item.prov);
       BlobWindow window{item.report_from, item.report_to, item.line_base, item.byte_base};
       BuildFindings(*db_, buf, candidates, item.prov, options_, &st->findings,
-                    &st->summary.suppressed, window);
-      for (const input::Provenance& p : item.also_at)
+                    &st->summary.suppressed, window, &decoded);
+      BuildDecodedFindings(*db_, buf, candidates, decoded, item.prov, options_, &st->findings,
+                           &st->summary.suppressed, window);
+      for (const input::Provenance& p : item.also_at) {
         BuildFindings(*db_, buf, candidates, p, options_, &st->findings, &st->summary.suppressed,
-                      window);
+                      window, &decoded);
+        BuildDecodedFindings(*db_, buf, candidates, decoded, p, options_, &st->findings,
+                             &st->summary.suppressed, window);
+      }
       // A stream's chunks count as one input, and overlap bytes are counted once.
       if (item.chunk_index == 0) ++st->summary.files_scanned;
       st->summary.bytes_scanned +=

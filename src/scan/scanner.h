@@ -28,6 +28,7 @@
 #include "match/rules_database.h"
 #include "redact/redact.h"
 #include "report/reporter.h"
+#include "scan/decoded.h"
 
 namespace leakguard::scan {
 
@@ -48,6 +49,10 @@ struct ScanOptions {
   // kept. `leakguard git` needs them to decide which commit introduced a secret before
   // filtering.
   bool keep_location_drops = false;
+  // Secrets inside encoded text (scan/decoded.h): levels of decoding (0 = off), and the decoded
+  // bytes allowed per blob, as a multiple of its size.
+  int decode_depth = 2;
+  double decode_budget = 2.0;
 };
 
 struct ScanResult {
@@ -75,10 +80,25 @@ struct BlobWindow {
 };
 
 // Builds the findings of one blob from its candidates (exposed for other pipelines: git, tests).
+// `decoded`, when given, are the candidates found inside the blob's encoded text: a generic rule's
+// finding on an encoded span where a specific rule found a decoded secret is dropped, as it is
+// when the specific secret is raw.
 void BuildFindings(const match::RulesDatabase& db, ByteView blob,
                    const std::vector<match::Candidate>& candidates, const input::Provenance& prov,
                    const ScanOptions& options, std::vector<findings::Finding>* out,
-                   uint64_t* suppressed, const BlobWindow& window = {});
+                   uint64_t* suppressed, const BlobWindow& window = {},
+                   const std::vector<DecodedCandidate>* decoded = nullptr);
+
+// Builds the findings of the secrets found inside encoded text of one blob (DecodedScan::
+// Candidates): located at the encoded span, with the chain of encodings in `decoded`. A secret
+// that `raw` (the blob's own candidates) holds at the same place, or that a shallower level found
+// in the same span, is not reported again. Inline allow comments apply on the encoded span's line.
+void BuildDecodedFindings(const match::RulesDatabase& db, ByteView blob,
+                          const std::vector<match::Candidate>& raw,
+                          const std::vector<DecodedCandidate>& decoded,
+                          const input::Provenance& prov, const ScanOptions& options,
+                          std::vector<findings::Finding>* out, uint64_t* suppressed,
+                          const BlobWindow& window = {});
 
 // Path-only rules (rules with `path` and no `regex`) that fire for `prov`.
 void PathFindings(const match::RulesDatabase& db, const input::Provenance& prov,

@@ -254,5 +254,198 @@ TEST_F(ScannerTest, BinaryStreamIsSkippedWholeUnlessScanBinary) {
   }
 }
 
+// ---- secrets inside encoded text ----
+
+// Where a decoded finding is reported: the encoded span, and the encodings undone.
+struct DecodedCase {
+  const char* name;
+  std::string content;
+  size_t line, column, end_column, offset, end_offset;
+  std::vector<std::string> chain;
+};
+
+class DecodedScanTest : public ScannerTest, public testing::WithParamInterface<DecodedCase> {};
+
+TEST_P(DecodedScanTest, FoundAtTheEncodedSpanWithItsChain) {
+  const DecodedCase& c = GetParam();
+  Write("src/f.txt", c.content);
+  for (bool simple : {false, true}) {  // the fast path and the reference path agree
+    ScanOptions o;
+    o.mask.enabled = false;
+    o.use_simple_matcher = simple;
+    auto r = Scan(o);
+    ASSERT_EQ(r.findings.size(), 1u) << c.name << (simple ? " (re2)" : "");
+    const auto& f = r.findings[0];
+    EXPECT_EQ(f.rule_id, "tok");
+    EXPECT_EQ(f.secret, "tok_a1b2c3d4e5f6");
+    EXPECT_EQ(f.line, c.line);
+    EXPECT_EQ(f.end_line, c.line);
+    EXPECT_EQ(f.column, c.column);
+    EXPECT_EQ(f.end_column, c.end_column);
+    EXPECT_EQ(f.offset, c.offset);
+    EXPECT_EQ(f.end_offset, c.end_offset);
+    EXPECT_EQ(f.encoded, c.content.substr(c.offset, c.end_offset - c.offset));
+    EXPECT_EQ(f.decoded, c.chain);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Encodings, DecodedScanTest,
+    testing::Values(
+        DecodedCase{"Base64",
+                    "name: demo\nvalue: dG9rX2ExYjJjM2Q0ZTVmNg==\n",
+                    2,
+                    8,
+                    31,
+                    18,
+                    42,
+                    {"base64"}},
+        DecodedCase{
+            "Hex", "# k\nkey = 746f6b5f613162326333643465356636;\n", 2, 7, 38, 10, 42, {"hex"}},
+        DecodedCase{"Percent",
+                    "cb = \"https://x.io/?id=tok%5Fa1b2c3d4e5f6&y=1\"\n",
+                    1,
+                    7,
+                    45,
+                    6,
+                    45,
+                    {"percent"}},
+        DecodedCase{"JsonEscape",
+                    "{\"a\": 1,\n \"k\": \"\\u0074ok_a1b2c3d4e5f6\"}\n",
+                    2,
+                    8,
+                    28,
+                    16,
+                    37,
+                    {"escape"}},
+        DecodedCase{"Base64OfHex",
+                    "v: NzgyMDc0NmY2YjVmNjEzMTYyMzI2MzMzNjQzNDY1MzU2NjM2\n",
+                    1,
+                    4,
+                    51,
+                    3,
+                    51,
+                    {"base64", "hex"}}),
+    [](const testing::TestParamInfo<DecodedCase>& i) { return std::string(i.param.name); });
+
+TEST_F(ScannerTest, DecodeDepthLimitsNesting) {
+  Write("src/f.txt", "v: NzgyMDc0NmY2YjVmNjEzMTYyMzI2MzMzNjQzNDY1MzU2NjM2\n");
+  Write("src/g.txt", "value: dG9rX2ExYjJjM2Q0ZTVmNg==\n");
+  ScanOptions o;
+  o.decode_depth = 1;  // base64 only: the hex inside it is not decoded
+  auto one = Scan(o);
+  ASSERT_EQ(one.findings.size(), 1u);
+  EXPECT_EQ(one.findings[0].rel_path, "src/g.txt");
+  EXPECT_EQ(one.findings[0].decoded, std::vector<std::string>{"base64"});
+  o.decode_depth = 0;
+  EXPECT_EQ(Scan(o).findings.size(), 0u);
+  o.decode_depth = 2;
+  EXPECT_EQ(Scan(o).findings.size(), 2u);
+}
+
+TEST_F(ScannerTest, DecodeBudgetStopsDecodingTheBlob) {
+  // 56 bytes, two base64 values of 16 decoded bytes each.
+  Write("src/f.txt", "a: dG9rX2ExYjJjM2Q0ZTVmNg==\nb: dG9rXzl6OHk3eDZ3NXY0dQ==\n");
+  ScanOptions o;
+  o.mask.enabled = false;
+  o.decode_budget = 0.4;  // 22 bytes: the first decoding fits, the second does not
+  auto r = Scan(o);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].secret, "tok_a1b2c3d4e5f6");
+  EXPECT_EQ(r.findings[0].line, 1u);
+  o.decode_budget = 0.6;  // 33 bytes: both
+  EXPECT_EQ(Scan(o).findings.size(), 2u);
+}
+
+TEST_F(ScannerTest, SecretBothRawAndEncodedIsReportedOnceAsRaw) {
+  // The percent-encoded run holds the raw token too: its decoding finds it again at that place.
+  Write("src/f.txt", "cb = \"https://x.io/?id=tok_a1b2c3d4e5f6&sig=a%2Fb%2Bc\"\n");
+  auto r = Scan();
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_TRUE(r.findings[0].decoded.empty());
+  EXPECT_EQ(r.findings[0].column, 24u);
+}
+
+TEST_F(ScannerTest, GenericFindingOnAnEncodedSpanGivesWayToTheDecodedSecret) {
+  Write("src/f.txt", "token = \"dG9rX2ExYjJjM2Q0ZTVmNg==\"\n");
+  ScanOptions o;
+  auto r = Scan(o);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].rule_id, "tok");
+  EXPECT_EQ(r.findings[0].decoded, std::vector<std::string>{"base64"});
+  o.decode_depth = 0;  // without decoding, the generic rule reports the encoded value
+  auto raw = Scan(o);
+  ASSERT_EQ(raw.findings.size(), 1u);
+  EXPECT_EQ(raw.findings[0].rule_id, "generic-value");
+}
+
+TEST_F(ScannerTest, KubernetesSecretDataValues) {
+  Write("src/secret.yaml",
+        "apiVersion: v1\n"
+        "kind: Secret\n"
+        "metadata:\n"
+        "  name: app\n"
+        "type: Opaque\n"
+        "data:\n"
+        "  token: dG9rX2ExYjJjM2Q0ZTVmNg==\n"
+        "  other: dG9rXzl6OHk3eDZ3NXY0dQ==\n"
+        "  creds: dXNlcjogYWRtaW4KcGFzczogdG9rX2ExYjJjM2Q0ZTVmNgo=\n");
+  ScanOptions o;
+  o.mask.enabled = false;
+  auto r = Scan(o);
+  ASSERT_EQ(r.findings.size(), 3u);
+  const size_t lines[] = {7, 8, 9};
+  const char* secrets[] = {"tok_a1b2c3d4e5f6", "tok_9z8y7x6w5v4u", "tok_a1b2c3d4e5f6"};
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(r.findings[i].line, lines[i]);
+    EXPECT_EQ(r.findings[i].column, 10u);
+    EXPECT_EQ(r.findings[i].secret, secrets[i]);
+    EXPECT_EQ(r.findings[i].decoded, std::vector<std::string>{"base64"});
+  }
+  // The same secret under the same chain at two places of one file shares its ids, as raw
+  // findings do (fingerprints name the file, not the line).
+  EXPECT_EQ(r.findings[0].secret_id, r.findings[2].secret_id);
+  EXPECT_EQ(r.findings[0].fingerprint, r.findings[2].fingerprint);
+}
+
+TEST_F(ScannerTest, DecodedFingerprintDiffersFromTheRawOne) {
+  Write("src/f.txt", "raw = tok_a1b2c3d4e5f6\nenc = dG9rX2ExYjJjM2Q0ZTVmNg==\n");
+  auto r = Scan();
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_TRUE(r.findings[0].decoded.empty());
+  EXPECT_EQ(r.findings[1].decoded, std::vector<std::string>{"base64"});
+  EXPECT_EQ(r.findings[0].secret_id, r.findings[1].secret_id);
+  EXPECT_NE(r.findings[0].fingerprint, r.findings[1].fingerprint);
+  // Stable: the same run again gives the same fingerprint.
+  EXPECT_EQ(Scan().findings[1].fingerprint, r.findings[1].fingerprint);
+}
+
+TEST_F(ScannerTest, InlineAllowAndIgnoreFilesApplyToDecodedFindings) {
+  Write("src/f.txt",
+        "a = dG9rX2ExYjJjM2Q0ZTVmNg==  # leakguard:allow\n"
+        "b = dG9rXzl6OHk3eDZ3NXY0dQ==\n");
+  auto r = Scan();
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].line, 2u);
+  EXPECT_EQ(r.summary.suppressed, 1u);
+  findings::IgnoreList ignore;
+  ignore.AddText(r.findings[0].fingerprint + "\n", "test");
+  ScanOptions o;
+  o.ignore = &ignore;
+  auto ignored = Scan(o);
+  EXPECT_EQ(ignored.findings.size(), 0u);
+  EXPECT_EQ(ignored.summary.suppressed, 2u);
+}
+
+TEST_F(ScannerTest, DecodedFindingIsRedactedIncludingTheEncodedSpan) {
+  Write("src/f.txt", "value: dG9rX2ExYjJjM2Q0ZTVmNg==\n");
+  auto r = Scan();
+  ASSERT_EQ(r.findings.size(), 1u);
+  const auto& f = r.findings[0];
+  EXPECT_EQ(f.secret, "tok_****");
+  EXPECT_EQ(f.match, "tok_****");
+  EXPECT_EQ(f.line_text, "value: dG9r****");
+}
+
 }  // namespace
 }  // namespace leakguard::scan

@@ -1536,6 +1536,75 @@ TEST(RulesCheck, AnInvalidFileExitsTwo) {
   EXPECT_TRUE(Contains(r.err, "invalid YAML")) << r.err;
 }
 
+
+// ---- Decoding ---------------------------------------------------------------------------------
+
+std::string Base64(std::string_view in) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    uint32_t v = static_cast<uint32_t>(static_cast<unsigned char>(in[i])) << 16;
+    if (i + 1 < in.size()) v |= static_cast<uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8;
+    if (i + 2 < in.size()) v |= static_cast<unsigned char>(in[i + 2]);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += i + 2 < in.size() ? kAlphabet[v & 63] : '=';
+  }
+  return out;
+}
+
+TEST(Decoding, Base64SecretIsReportedAtTheEncodedSpanWithItsChain) {
+  TempDir t;
+  const std::string encoded = Base64(GithubPat());
+  t.Write("k8s/secret.yaml", "apiVersion: v1\nkind: Secret\ndata:\n  token: " + encoded + "\n");
+  RunResult r;
+  json j = ScanJson({t.path(), "--no-redact"}, &r);
+  ASSERT_EQ(j["findings"].size(), 1u) << r.out;
+  const json& f = j["findings"][0];
+  EXPECT_EQ(f["rule_id"], "github-pat");
+  EXPECT_EQ(f["decoded"], json::array({"base64"}));
+  EXPECT_EQ(f["secret"], GithubPat());
+  EXPECT_EQ(f["line"], 4);
+  EXPECT_EQ(f["column"], 10);
+  EXPECT_EQ(f["end_line"], 4);
+  EXPECT_EQ(f["end_column"], 10 + encoded.size() - 1);
+  EXPECT_EQ(r.exit_code, 1);
+
+  // Redacted by default: neither the secret nor its encoded form is in the report.
+  RunResult red = RunLeakguard({"scan", t.path(), "--format=jsonl"});
+  EXPECT_FALSE(Contains(red.out, GithubPat())) << red.out;
+  EXPECT_FALSE(Contains(red.out, encoded)) << red.out;
+  EXPECT_TRUE(Contains(red.out, "\"decoded\":[\"base64\"]")) << red.out;
+
+  // --decode-depth 0: no decoding, so no decoded finding.
+  json off = ScanJson({t.path(), "--decode-depth", "0"});
+  for (const auto& x : off["findings"]) {
+    EXPECT_FALSE(x.contains("decoded")) << x.dump();
+    EXPECT_NE(x["rule_id"], "github-pat") << x.dump();
+  }
+
+  // A budget too small to decode anything: --verbose names the file.
+  RunResult v = RunLeakguard({"scan", t.path(), "--decode-budget", "0.01", "-v"});
+  EXPECT_TRUE(Contains(v.err, "secret.yaml: decoding stopped after 0 decoded bytes")) << v.err;
+  EXPECT_FALSE(Contains(v.out, "github-pat")) << v.out;
+}
+
+TEST(Decoding, BadDepthOrBudgetIsAUsageError) {
+  TempDir t;
+  t.Write("a.txt", "x\n");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"scan", t.path(), "--decode-depth", "9"},
+        std::vector<std::string>{"scan", t.path(), "--decode-depth", "-1"},
+        std::vector<std::string>{"scan", t.path(), "--decode-budget", "0"},
+        std::vector<std::string>{"git", t.path(), "--decode-budget", "-2"}}) {
+    RunResult r = RunLeakguard(args);
+    EXPECT_EQ(r.exit_code, 2) << Describe(args, r);
+    EXPECT_TRUE(Contains(r.err, "--decode-")) << Describe(args, r);
+  }
+}
+
 }  // namespace
 
 // CTest sets LEAKGUARD_CACHE_DIR; when the binary is run by hand, share the build's cache so

@@ -6,6 +6,7 @@
 // Planted secrets are assembled at run time, so this file holds no literal token.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -164,6 +165,41 @@ TEST_F(GitE2E, ASecretKeptAcrossEditsIsReportedOnceAtTheCommitThatIntroducedIt) 
   EXPECT_EQ(pats, 1) << explained.out;
   // A range starting after the introduction does not report it again.
   EXPECT_EQ(Git("--range " + c1 + ".." + c3).code, 0);
+}
+
+// Standard base64 with padding (to plant an encoded secret).
+std::string Base64(std::string_view in) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    const size_t n = std::min<size_t>(3, in.size() - i);
+    uint32_t v = 0;
+    for (size_t k = 0; k < 3; ++k)
+      v = (v << 8) | (k < n ? static_cast<unsigned char>(in[i + k]) : 0u);
+    for (size_t k = 0; k < 4; ++k) out += k <= n ? kAlphabet[(v >> (18 - 6 * k)) & 63] : '=';
+  }
+  return out;
+}
+
+TEST_F(GitE2E, AnEncodedSecretKeptAcrossEditsIsReportedOnceWithItsChain) {
+  const std::string encoded = Base64(Pat());
+  repo.Write("secret.yaml", "data:\n  token: " + encoded + "\n");
+  const std::string c1 = repo.Commit("add");
+  repo.Write("secret.yaml", "# edited\ndata:\n  token: " + encoded + "\n");
+  repo.Commit("edit");
+
+  Outcome r = Git("--no-redact");
+  ASSERT_EQ(r.findings().size(), 1u) << r.out;
+  EXPECT_EQ(r.findings()[0]["commit"], c1);
+  EXPECT_EQ(r.findings()[0]["rule_id"], "github-pat");
+  EXPECT_EQ(r.findings()[0]["secret"], Pat());
+  EXPECT_EQ(r.findings()[0]["decoded"], json::array({"base64"}));
+  EXPECT_EQ(r.findings()[0]["line"], 2);
+  EXPECT_EQ(r.findings()[0]["column"], 10);
+  EXPECT_EQ(Git("--all-locations").findings().size(), 2u);
+  for (const auto& x : Git("--decode-depth 0").findings())  // the encoded value is not decoded
+    EXPECT_FALSE(x.contains("decoded")) << x.dump();
 }
 
 TEST_F(GitE2E, ArchivesCommittedToHistoryAreOpened) {
