@@ -135,6 +135,10 @@ std::string_view DropReasonName(DropReason r) {
       return "confidence";
     case DropReason::kEnvLookup:
       return "env-lookup";
+    case DropReason::kSecretReference:
+      return "secret-reference";
+    case DropReason::kEncrypted:
+      return "encrypted";
     case DropReason::kTemplate:
       return "template";
     case DropReason::kHash:
@@ -377,8 +381,16 @@ void Matcher::Filter(ByteView blob, Candidate* c) const {
     return true;
   };
   if (drop(DropReason::kEnvLookup, EnvLookupReason(secret)) ||
+      drop(DropReason::kSecretReference, SecretReferenceReason(secret)) ||
+      drop(DropReason::kEncrypted, EncryptedValueReason(secret)) ||
       drop(DropReason::kTemplate, TemplateReason(secret)) ||
       drop(DropReason::kPlaceholder, StandInReason(secret)))
+    return;
+  // SealedSecrets: values under `encryptedData:` are ciphertext for the cluster's controller
+  // ("Ag" + long base64); generic rules see them as high-entropy strings.
+  if (cr.generic && secret.size() >= 200 && secret.starts_with("Ag") &&
+      ValidationContext(blob, *c).find("SealedSecret") != std::string_view::npos &&
+      drop(DropReason::kEncrypted, "SealedSecrets ciphertext (kind: SealedSecret)"))
     return;
   if (cr.generic && (drop(DropReason::kHash, HashReason(secret)) ||
                      drop(DropReason::kUuid, IsUuid(secret) ? "UUID" : std::string_view()) ||

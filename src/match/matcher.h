@@ -49,6 +49,8 @@ enum class DropReason : uint8_t {
   // Value-shape filters (value_shape.h). The first two apply to every rule, the rest to rules
   // tagged `generic` only.
   kEnvLookup,
+  kSecretReference,  // a secret-manager reference (vault:..., op://..., arn:aws:secretsmanager:...)
+  kEncrypted,        // encrypted at rest (SOPS, jasypt, Ansible Vault, SealedSecrets)
   kTemplate,
   kHash,
   kUuid,

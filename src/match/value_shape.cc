@@ -283,6 +283,30 @@ std::string_view EnvLookupReason(std::string_view v) {
   return {};
 }
 
+std::string_view SecretReferenceReason(std::string_view v) {
+  static constexpr std::string_view kPrefixes[] = {
+      "vault:",      "vault://",      "op://",        "arn:aws:secretsmanager:",
+      "ssm:/",       "ssm://",        "sm://",        "gcpsm://",
+      "akv://",      "keyvault:",     "doppler://",   "infisical://",
+      "bws://",      "secretsmanager:", "@microsoft.keyvault("};
+  for (std::string_view p : kPrefixes)
+    if (StartsWithCaseless(v, p)) return "secret-manager reference";
+  if (StartsWithCaseless(v, "arn:aws:ssm:") && v.find(":parameter/") != std::string_view::npos)
+    return "secret-manager reference (SSM parameter ARN)";
+  if (v.starts_with("projects/") && v.find("/secrets/") != std::string_view::npos)
+    return "secret-manager reference (GCP Secret Manager)";
+  return {};
+}
+
+std::string_view EncryptedValueReason(std::string_view v) {
+  if (v.starts_with("ENC[") && v.find(",data:") != std::string_view::npos)
+    return "SOPS-encrypted value (ENC[...])";
+  if (v.starts_with("ENC(") && v.back() == ')') return "jasypt-encrypted value (ENC(...))";
+  if (v.starts_with("$ANSIBLE_VAULT;")) return "Ansible Vault ciphertext";
+  if (v.starts_with("-----BEGIN AGE ENCRYPTED FILE-----")) return "age-encrypted file";
+  return {};
+}
+
 std::string_view TemplateReason(std::string_view v) {
   constexpr auto npos = std::string_view::npos;
   if (v.find("{{") != npos) return "template ({{ }})";

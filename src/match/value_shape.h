@@ -24,6 +24,19 @@ namespace leakguard::match {
 // System.getenv(...), Environment.GetEnvironmentVariable(...), ENV[...], ENV.fetch(...), env(...).
 std::string_view EnvLookupReason(std::string_view v);
 
+// A reference to a secret kept in a secret manager, not the secret: `vault:secret/data/x#key`,
+// `vault://...`, `op://vault/item/field` (1Password), `arn:aws:secretsmanager:...`,
+// `arn:aws:ssm:...:parameter/...`, `ssm:/...`, `sm://...`, `gcpsm://...`,
+// `projects/P/secrets/S/versions/V` (GCP), `akv://...`, `@Microsoft.KeyVault(...)`,
+// `keyvault:...`, `doppler://...`, `infisical://...`, `bws://...`.
+std::string_view SecretReferenceReason(std::string_view v);
+
+// A value encrypted at rest by a secrets tool, safe to commit: SOPS `ENC[AES256_GCM,data:...]`,
+// jasypt `ENC(...)`, Ansible Vault `$ANSIBLE_VAULT;1.1;AES256...`, git-crypt / age armour
+// (`-----BEGIN AGE ENCRYPTED FILE-----`), Kubernetes SealedSecrets values are recognised by the
+// matcher from their manifest (`kind: SealedSecret`), not here.
+std::string_view EncryptedValueReason(std::string_view v);
+
 // Template and substitution syntax: `{{ }}`, `{% %}`, `${ expr }`, `%(name)s`, `<%= %>`, `#{ }`,
 // `$( )`, `@NAME@`.
 std::string_view TemplateReason(std::string_view v);

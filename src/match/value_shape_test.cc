@@ -44,7 +44,35 @@ TEST(ValueShape, RealSecretsHaveNoShape) {
     EXPECT_FALSE(IsPublicKey(s)) << s;
     EXPECT_FALSE(IsTestFixture(s)) << s;
     EXPECT_FALSE(IsWordLike(s)) << s << ": " << WordLikeReason(s);
+    EXPECT_EQ(SecretReferenceReason(s), "") << s;
+    EXPECT_EQ(EncryptedValueReason(s), "") << s;
   }
+}
+
+TEST(ValueShape, SecretManagerReferences) {
+  for (std::string_view s :
+       {"vault:secret/data/payments#client_secret", "vault://kv/app/db", "op://Prod/Stripe/key",
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf",
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db_password", "ssm:/prod/db_password",
+        "sm://my-project/db-password", "gcpsm://projects/p/secrets/s",
+        "projects/acme-prod/secrets/db-password/versions/latest", "akv://kv-prod/db-password",
+        "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)",
+        "doppler://prod/DB_PASSWORD"})
+    EXPECT_EQ(SecretReferenceReason(s).find("secret-manager reference"), 0u) << s;
+  for (std::string_view s : {"vaultK8sPq2Zr7", "opaque-9f8Qz", "projects-secret-Zq8v"})
+    EXPECT_EQ(SecretReferenceReason(s), "") << s;
+}
+
+TEST(ValueShape, EncryptedValues) {
+  EXPECT_EQ(EncryptedValueReason("ENC[AES256_GCM,data:kTgxKfM6pGNU,iv:WZdCtwFENukV=,tag:Qm==,"
+                                 "type:str]"),
+            "SOPS-encrypted value (ENC[...])");
+  EXPECT_EQ(EncryptedValueReason("ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)"),
+            "jasypt-encrypted value (ENC(...))");
+  EXPECT_EQ(EncryptedValueReason("$ANSIBLE_VAULT;1.1;AES256\n6231386539"),
+            "Ansible Vault ciphertext");
+  EXPECT_EQ(EncryptedValueReason("ENC[not sops]"), "");
+  EXPECT_EQ(EncryptedValueReason("ENCRYPTIONKEY9f8Qz2"), "");
 }
 
 TEST(ValueShape, EnvLookups) {

@@ -153,6 +153,17 @@ bool RawHolds(const std::vector<Candidate>& raw, ByteView blob, size_t start, si
   return false;
 }
 
+// The finding's confidence, and what the rule's offline check found (`text` holds the candidate).
+void SetConfidence(const match::RulesDatabase& db, const Candidate& c, ByteView text, Finding* f) {
+  f->confidence = match::ConfidenceName(c.confidence);
+  const auto v = db.rules()[c.rule].validator;
+  if (v == match::ValidatorId::kNone) return;
+  match::Validation check =
+      match::Validate(v, c.Secret(text), match::ValidationContext(text, c), true);
+  f->validation = check.info.empty() ? std::string(check.reason)
+                                     : fmt::format("{} ({})", check.reason, check.info);
+}
+
 Finding MakeFinding(const match::RulesDatabase& db, uint32_t rule, const input::Provenance& prov) {
   const rules::Rule& r = *db.rules()[rule].rule;
   Finding f;
@@ -211,8 +222,10 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
     if ((c.drop == DropReason::kNone || c.drop == DropReason::kChecksum) &&
         !IsGeneric(db, c.rule))
       specific.Add(c.secret_start, c.secret_end);
-  // Encoded spans in which a specific rule found a decoded secret: a raw finding of (nearly) the
-  // whole encoded text there, such as a Kubernetes Secret's base64 value, gives way to it.
+  // Encoded spans in which a specific rule found a decoded secret: a low-confidence raw finding
+  // of (nearly) the whole encoded text there, such as a Kubernetes Secret's base64 value, gives
+  // way to it. (A raw finding of medium or high confidence stays, and the decoded one gives way:
+  // see BuildDecodedFindings.)
   std::vector<std::pair<size_t, size_t>> decoded_spans;
   if (decoded)
     for (const DecodedCandidate& d : *decoded)
@@ -249,6 +262,7 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
       detail = "covered by a specific rule";
     }
     if (why == DropReason::kNone && !decoded_spans.empty() &&
+        c.confidence == match::Confidence::kLow &&
         is_encoded_text(c.secret_start, c.secret_end)) {
       why = DropReason::kRuleAllowlist;
       detail = "covered by the secret decoded from it";
@@ -267,12 +281,7 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
     f.match = match;
     f.line_text = line;
     f.entropy = c.entropy;
-    f.confidence = match::ConfidenceName(c.confidence);
-    if (const auto v = db.rules()[c.rule].validator; v != match::ValidatorId::kNone) {
-      match::Validation check = match::Validate(v, secret, match::ValidationContext(blob, c), true);
-      f.validation = check.info.empty() ? std::string(check.reason)
-                                        : fmt::format("{} ({})", check.reason, check.info);
-    }
+    SetConfidence(db, c, blob, &f);
     findings::ComputeIds(&f);
     if (why == DropReason::kNone && options.ignore && options.ignore->Suppresses(f)) {
       why = DropReason::kIgnoreFile;
@@ -307,6 +316,13 @@ void BuildDecodedFindings(const match::RulesDatabase& db, ByteView blob,
       specific[d.level].Add(c.secret_start, c.secret_end);
   }
   for (SpecificSpans& s : specific) s.Finish();
+  // Raw tokens of medium or high confidence: text decoded from inside one (the presigned URL in
+  // an AWS Bedrock short-term key) is part of that finding, not another.
+  SpecificSpans raw_tokens;
+  for (const Candidate& c : raw)
+    if (c.drop == DropReason::kNone && c.confidence != match::Confidence::kLow)
+      raw_tokens.Add(c.secret_start, c.secret_end);
+  raw_tokens.Finish();
   std::set<std::tuple<size_t, uint32_t, std::string_view>> seen;  // (span, rule, secret)
 
   for (const DecodedCandidate& d : decoded) {
@@ -331,6 +347,10 @@ void BuildDecodedFindings(const match::RulesDatabase& db, ByteView blob,
       why = DropReason::kRuleAllowlist;
       detail = "covered by a specific rule";
     }
+    if (why == DropReason::kNone && raw_tokens.Overlaps(d.span_start, d.span_end)) {
+      why = DropReason::kRuleAllowlist;
+      detail = "decoded from inside a token a specific rule reports";
+    }
     if (why == DropReason::kInlineAllow) ++*suppressed;
     if (why != DropReason::kNone && !options.explain &&
         !(options.keep_location_drops && content == DropReason::kNone))
@@ -345,6 +365,7 @@ void BuildDecodedFindings(const match::RulesDatabase& db, ByteView blob,
     f.match = match;
     f.line_text = line;
     f.entropy = c.entropy;
+    SetConfidence(db, c, d.text, &f);
     f.decoded.assign(d.chain.begin(), d.chain.end());
     f.encoded = blob.substr(d.span_start, d.span_end - d.span_start);
     findings::ComputeIds(&f);
