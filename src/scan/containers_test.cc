@@ -56,7 +56,8 @@ class ContainerScanTest : public ::testing::Test {
   void SetUp() override {
     root_ = fs::temp_directory_path() /
             ("lg_containers_" +
-             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
+             std::to_string(getpid()));  // other checkouts on the machine may run the same test
     fs::remove_all(root_);
     fs::create_directories(root_);
     std::vector<std::string> w;
