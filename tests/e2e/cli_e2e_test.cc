@@ -1615,3 +1615,37 @@ int main(int argc, char** argv) {
   testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }
+
+// ---- Confidence: --min-confidence and the confidence/validation fields ----------------------
+
+TEST(Confidence, MinConfidenceKeepsOnlyVerifiedTokensAndBadValuesAreUsageErrors) {
+  TempDir t;
+  // A GitHub token with a valid CRC32 (high), and a generic password (low).
+  t.Write("app.env", "GITHUB_TOKEN=" + GithubPat() + "\nDB_PASSWORD=\"Zq8vLr2mXw4pTn6kJd9s\"\n");
+  RunResult r;
+  json all = ScanJson({t.path()}, &r);
+  std::map<std::string, std::string> confidence;
+  for (const auto& f : all["findings"]) confidence[f["rule_id"]] = f["confidence"];
+  EXPECT_EQ(confidence["github-pat"], "high") << r.out;
+  ASSERT_EQ(confidence.size(), 2u) << r.out;
+  for (const auto& [rule, c] : confidence) {
+    if (rule != "github-pat") {
+      EXPECT_EQ(c, "low") << rule;
+    }
+  }
+  for (const auto& f : all["findings"]) {
+    if (f["rule_id"] == "github-pat") {
+      EXPECT_EQ(f["validation"], "CRC32 checksum matches");
+    }
+  }
+
+  json high = ScanJson({"--min-confidence", "high", t.path()}, &r);
+  EXPECT_EQ(RuleIds(high), (std::multiset<std::string>{"github-pat"})) << r.out;
+  json medium = ScanJson({"--min-confidence=medium", t.path()}, &r);
+  EXPECT_EQ(RuleIds(medium), (std::multiset<std::string>{"github-pat"})) << r.out;
+
+  RunResult bad = RunLeakguard({"scan", "--min-confidence", "sure", t.path()});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(Contains(bad.err, "--min-confidence must be low, medium or high, not 'sure'"))
+      << bad.err;
+}
