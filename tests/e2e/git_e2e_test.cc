@@ -198,7 +198,8 @@ TEST_F(GitE2E, AnEncodedSecretKeptAcrossEditsIsReportedOnceWithItsChain) {
   EXPECT_EQ(r.findings()[0]["line"], 2);
   EXPECT_EQ(r.findings()[0]["column"], 10);
   EXPECT_EQ(Git("--all-locations").findings().size(), 2u);
-  for (const auto& x : Git("--decode-depth 0").findings())  // the encoded value is not decoded
+  const Outcome off = Git("--decode-depth 0");  // kept: findings() refers into it
+  for (const auto& x : off.findings())          // the encoded value is not decoded
     EXPECT_FALSE(x.contains("decoded")) << x.dump();
 }
 
