@@ -49,11 +49,24 @@ std::string_view StandInReason(std::string_view s) {
   if ((s.front() == '<' && s.back() == '>') || (s.front() == '[' && s.back() == ']') ||
       (s.front() == '{' && s.back() == '}' && s.size() < 64 && s.find('"') == s.npos))
     return "bracketed placeholder";
-  for (std::string_view m : kMarkers)
-    if (ContainsAsciiCaseless(s, m)) return "placeholder word";
+  // Lower-cased once, then a plain substring search per marker (this runs for every candidate).
+  char lower[256];
+  if (s.size() <= sizeof lower) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      const char c = s[i];
+      lower[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    }
+    const std::string_view l(lower, s.size());
+    for (std::string_view m : kMarkers)
+      if (l.find(m) != std::string_view::npos) return "placeholder word";
+  } else {
+    for (std::string_view m : kMarkers)
+      if (ContainsAsciiCaseless(s, m)) return "placeholder word";
+  }
   // One character making most of the value: ghp_xxxxxxxx…, 0000000000, ************.
   if (s.size() >= 8) {
-    std::array<uint32_t, 256> counts{};
+    std::array<uint32_t, 256> counts;
+    counts.fill(0);
     uint32_t best = 0;
     for (unsigned char c : s) best = std::max(best, ++counts[c]);
     if (best * 10 >= s.size() * 6) return "repeated character";
