@@ -1,6 +1,7 @@
 #include "match/validate.h"
 
 #include <fmt/core.h>
+#include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -284,19 +285,30 @@ Validation CheckPrivateKey(std::string_view secret, bool want_info) {
     X509_SIG_free(sig);
     return Valid("encrypted PKCS#8 structure parses", want_info ? "encrypted" : "");
   }
+  // The check: OpenSSL's ASN.1 parser reads the body as one DER SEQUENCE, to its last byte (a
+  // truncated, padded or made-up body does not). Cheap: OpenSSL 3's key decoders cost about
+  // 0.5 ms a key, so they run only for reported findings, to name the key type (want_info).
+  {
+    const auto* p = reinterpret_cast<const unsigned char*>(der->data());
+    const auto* end = p + der->size();
+    ASN1_SEQUENCE_ANY* seq = d2i_ASN1_SEQUENCE_ANY(nullptr, &p, static_cast<long>(der->size()));
+    const bool whole = seq != nullptr && p == end;
+    if (seq) sk_ASN1_TYPE_pop_free(seq, ASN1_TYPE_free);
+    while (ERR_get_error() != 0) {
+    }
+    if (!whole) return Unchecked("DER inside, but it does not parse (truncated?)");
+  }
+  if (!want_info) return Valid("the key's DER structure parses");
   std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (!bio) return Unchecked("out of memory");
+  if (!bio) return Valid("the key's DER structure parses");
   std::unique_ptr<EVP_PKEY, PkeyFree> key(
       PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassword, nullptr));
   while (ERR_get_error() != 0) {
   }
-  if (!key) return Unchecked("DER inside, but OpenSSL cannot read the key (truncated?)");
-  std::string info;
-  if (want_info) {
-    const char* type = OBJ_nid2sn(EVP_PKEY_get_base_id(key.get()));
-    info = fmt::format("{} {}-bit", type ? type : "key", EVP_PKEY_get_bits(key.get()));
-  }
-  return Valid("OpenSSL reads the key", std::move(info));
+  if (!key) return Valid("the key's DER structure parses", "OpenSSL does not read it as a key");
+  const char* type = OBJ_nid2sn(EVP_PKEY_get_base_id(key.get()));
+  return Valid("OpenSSL reads the key",
+               fmt::format("{} {}-bit", type ? type : "key", EVP_PKEY_get_bits(key.get())));
 }
 
 Validation CheckOpenSsh(std::string_view secret, bool want_info) {
