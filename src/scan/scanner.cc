@@ -153,6 +153,31 @@ bool RawHolds(const std::vector<Candidate>& raw, ByteView blob, size_t start, si
   return false;
 }
 
+// The end shared by raw and decoded findings: `f` (located within the window's blob, at
+// [start, end)) gets the window's offsets, its ids, the ignore file's verdict and the explain
+// rules, is redacted and appended.
+void EmitFinding(Finding f, const Candidate& c, DropReason why, std::string_view detail,
+                 const BlobWindow& window, size_t start, size_t end, const ScanOptions& options,
+                 uint64_t* suppressed, std::vector<Finding>* out) {
+  f.line += window.line_base;
+  f.end_line += window.line_base;
+  f.offset = window.byte_base + start;
+  f.end_offset = window.byte_base + end;
+  f.entropy = c.entropy;
+  findings::ComputeIds(&f);
+  if (why == DropReason::kNone && options.ignore && options.ignore->Suppresses(f)) {
+    why = DropReason::kIgnoreFile;
+    ++*suppressed;
+  }
+  if (why != DropReason::kNone) {
+    if (!options.explain && !options.keep_location_drops) return;
+    f.dropped_by = match::DropReasonName(why);
+    f.drop_detail = detail;
+  }
+  findings::Redact(&f, options.mask);
+  out->push_back(std::move(f));
+}
+
 // The finding's confidence, and what the rule's offline check found (`text` holds the candidate).
 void SetConfidence(const match::RulesDatabase& db, const Candidate& c, ByteView text, Finding* f) {
   f->confidence = match::ConfidenceName(c.confidence);
@@ -273,27 +298,12 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
       continue;
     Finding f = MakeFinding(db, c.rule, prov);
     starts.LocateSpan(c.secret_start, c.secret_end, &f);
-    f.line += window.line_base;
-    f.end_line += window.line_base;
-    f.offset = window.byte_base + c.secret_start;
-    f.end_offset = window.byte_base + c.secret_end;
     f.secret = secret;
     f.match = match;
     f.line_text = line;
-    f.entropy = c.entropy;
     SetConfidence(db, c, blob, &f);
-    findings::ComputeIds(&f);
-    if (why == DropReason::kNone && options.ignore && options.ignore->Suppresses(f)) {
-      why = DropReason::kIgnoreFile;
-      ++*suppressed;
-    }
-    if (why != DropReason::kNone) {
-      if (!options.explain && !options.keep_location_drops) continue;
-      f.dropped_by = match::DropReasonName(why);
-      f.drop_detail = detail;
-    }
-    findings::Redact(&f, options.mask);
-    out->push_back(std::move(f));
+    EmitFinding(std::move(f), c, why, detail, window, c.secret_start, c.secret_end, options,
+                suppressed, out);
   }
 }
 
@@ -357,29 +367,14 @@ void BuildDecodedFindings(const match::RulesDatabase& db, ByteView blob,
       continue;
     Finding f = MakeFinding(db, c.rule, prov);
     starts.LocateSpan(d.span_start, d.span_end, &f);
-    f.line += window.line_base;
-    f.end_line += window.line_base;
-    f.offset = window.byte_base + d.span_start;
-    f.end_offset = window.byte_base + d.span_end;
     f.secret = secret;
     f.match = match;
     f.line_text = line;
-    f.entropy = c.entropy;
     SetConfidence(db, c, d.text, &f);
     f.decoded.assign(d.chain.begin(), d.chain.end());
     f.encoded = blob.substr(d.span_start, d.span_end - d.span_start);
-    findings::ComputeIds(&f);
-    if (why == DropReason::kNone && options.ignore && options.ignore->Suppresses(f)) {
-      why = DropReason::kIgnoreFile;
-      ++*suppressed;
-    }
-    if (why != DropReason::kNone) {
-      if (!options.explain && !options.keep_location_drops) continue;
-      f.dropped_by = match::DropReasonName(why);
-      f.drop_detail = detail;
-    }
-    findings::Redact(&f, options.mask);
-    out->push_back(std::move(f));
+    EmitFinding(std::move(f), c, why, detail, window, d.span_start, d.span_end, options,
+                suppressed, out);
   }
 }
 

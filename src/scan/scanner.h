@@ -82,7 +82,8 @@ struct BlobWindow {
 // Builds the findings of one blob from its candidates (exposed for other pipelines: git, tests).
 // `decoded`, when given, are the candidates found inside the blob's encoded text: a generic rule's
 // finding on an encoded span where a specific rule found a decoded secret is dropped, as it is
-// when the specific secret is raw.
+// when the specific secret is raw, and so is any low-confidence finding of (nearly) the whole
+// encoded text.
 void BuildFindings(const match::RulesDatabase& db, ByteView blob,
                    const std::vector<match::Candidate>& candidates, const input::Provenance& prov,
                    const ScanOptions& options, std::vector<findings::Finding>* out,
