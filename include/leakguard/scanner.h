@@ -44,9 +44,9 @@ struct Finding {
   // the column of its last character), and byte offsets [offset, end_offset) in the buffer.
   std::size_t line = 0, column = 0, end_line = 0, end_column = 0;
   std::size_t offset = 0, end_offset = 0;
-  Secret secret;            // the secret itself: prints as **********, Reveal() gives it
-  std::string masked;       // how reports show it: at most its first 4 characters, then ****
-  double entropy = 0;       // Shannon entropy of the secret, bits per byte
+  Secret secret;       // the secret itself: prints as **********, Reveal() gives it
+  std::string masked;  // how reports show it: at most its first 4 characters, then ****
+  double entropy = 0;  // Shannon entropy of the secret, bits per byte
   // "high" (checksum or structure verified offline), "medium" (a specific format) or "low"
   // (generic and entropy rules); `validation`: what the offline check found, if the rule has one.
   std::string confidence;

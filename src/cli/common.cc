@@ -145,8 +145,8 @@ Result<ScanSettings> ValidateScanFlags(const OutputFlags& out, const InputFlags&
   s.mask = *mask;
   auto confidence = match::ParseConfidence(out.min_confidence);
   if (!confidence)
-    return Err(InvalidArgument(fmt::format(
-        "--min-confidence must be low, medium or high, not '{}'", out.min_confidence)));
+    return Err(InvalidArgument(
+        fmt::format("--min-confidence must be low, medium or high, not '{}'", out.min_confidence)));
   s.min_confidence = *confidence;
   if (in.decode_depth < 0 || in.decode_depth > 8)
     return Err(InvalidArgument("--decode-depth must be from 0 (off) to 8"));

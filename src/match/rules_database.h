@@ -50,7 +50,7 @@ struct CompiledRule {
   std::vector<CompiledAllowlist> allowlists;
   std::vector<uint32_t> keyword_ids;  // indexes into RulesDatabase::keywords()
   PrefilterMode mode = PrefilterMode::kAlways;
-  ValidatorId validator = ValidatorId::kNone;  // the rule's offline check (validate.h)
+  ValidatorId validator = ValidatorId::kNone;   // the rule's offline check (validate.h)
   Confidence confidence = Confidence::kMedium;  // of its findings when no check raises it
   bool line_bounded = false;  // a match lies on one line but for its edges (see regex_info.h)
   bool generic = false;       // tagged `generic`: the value-shape filters apply (value_shape.h)

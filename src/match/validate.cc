@@ -58,7 +58,8 @@ Validation CheckBase62Crc32(std::string_view t) {
   if (t.size() != 40 || t[3] != '_') return Unchecked("no checksum in this token variant");
   std::string_view body = t.substr(4, 30), sum = t.substr(34);
   if (!AllOf(t.substr(4), IsAlnum)) return Invalid("not base62");
-  uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()));
+  uLong crc =
+      crc32(0L, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()));
   if (Base62(static_cast<uint32_t>(crc), 6) != sum) return Invalid("CRC32 checksum mismatch");
   return Valid("CRC32 checksum matches");
 }
@@ -133,7 +134,8 @@ Validation CheckPypi(std::string_view t) {
   for (int caveats = 0;; ++caveats) {
     if (caveats > 256) return Invalid("macaroon has too many caveats");
     std::string_view cid;
-    if (!MacaroonSection(&r, nullptr, &cid, &empty)) return Invalid("macaroon caveat does not parse");
+    if (!MacaroonSection(&r, nullptr, &cid, &empty))
+      return Invalid("macaroon caveat does not parse");
     if (empty) break;
     if (cid.empty()) return Invalid("macaroon caveat without an identifier");
   }
@@ -198,8 +200,8 @@ Validation CheckStripe(std::string_view t, bool want_info) {
   std::string_view body = t.substr(8);
   if (!AllOf(body, IsAlnum)) return Invalid("body is not alphanumeric");
   if (body.size() != 24 && body.size() != 99) return Unchecked("body length not documented");
-  return Valid("mode and body length are Stripe's", want_info ? (live ? "live mode" : "test mode")
-                                                              : "");
+  return Valid("mode and body length are Stripe's",
+               want_info ? (live ? "live mode" : "test mode") : "");
 }
 
 // ---- Twilio: SK (API key SID) or AC (account SID) + 32 lower-case hex.
@@ -328,16 +330,14 @@ Validation CheckOpenSsh(std::string_view secret, bool want_info) {
   if (!pr.SshString(&type) || type.empty() || !AllOf(type.substr(0, 3), IsAlnum))
     return Unchecked("public key blob does not parse");
   std::string info;
-  if (want_info)
-    info = fmt::format("{}{}", type, cipher == "none" ? "" : ", passphrase-protected");
+  if (want_info) info = fmt::format("{}{}", type, cipher == "none" ? "" : ", passphrase-protected");
   return Valid("openssh-key-v1 container parses", std::move(info));
 }
 
 // Finds `"name"\s*:\s*"` in `ctx` and returns the string value that follows (no unescaping).
 std::string_view JsonStringField(std::string_view ctx, std::string_view name) {
   std::string quoted = fmt::format("\"{}\"", name);
-  for (size_t at = ctx.find(quoted); at != std::string_view::npos;
-       at = ctx.find(quoted, at + 1)) {
+  for (size_t at = ctx.find(quoted); at != std::string_view::npos; at = ctx.find(quoted, at + 1)) {
     size_t p = at + quoted.size();
     while (p < ctx.size() && std::isspace(static_cast<unsigned char>(ctx[p]))) ++p;
     if (p >= ctx.size() || ctx[p] != ':') continue;

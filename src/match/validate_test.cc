@@ -87,9 +87,9 @@ TEST(Validate, PypiMacaroonStructure) {
   Validation v = Validate(ValidatorId::kPypiMacaroon, token, {}, true);
   EXPECT_EQ(v.validity, Validity::kValid) << v.reason;
   EXPECT_EQ(v.info, "pypi.org");
-  EXPECT_EQ(Validate(ValidatorId::kPypiMacaroon, "pypi-" + Base64Url(Macaroon("test.pypi.org")))
-                .validity,
-            Validity::kValid);
+  EXPECT_EQ(
+      Validate(ValidatorId::kPypiMacaroon, "pypi-" + Base64Url(Macaroon("test.pypi.org"))).validity,
+      Validity::kValid);
   v = Validate(ValidatorId::kPypiMacaroon, "pypi-" + Base64Url(Macaroon("evil.example")));
   EXPECT_EQ(v.validity, Validity::kInvalid);
   EXPECT_EQ(v.reason, "macaroon location is not pypi.org");
@@ -116,9 +116,10 @@ TEST(Validate, JwtHeaderAndPayloadAreJson) {
 }
 
 TEST(Validate, SlackStripeTwilioShapes) {
-  EXPECT_EQ(Validate(ValidatorId::kSlack, "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx")
-                .validity,
-            Validity::kValid);
+  EXPECT_EQ(
+      Validate(ValidatorId::kSlack, "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx")
+          .validity,
+      Validity::kValid);
   EXPECT_EQ(Validate(ValidatorId::kSlack,
                      "xoxp-123456789012-123456789012-123456789012-0123456789abcdef0123456789abcdef")
                 .validity,
@@ -183,11 +184,12 @@ TEST(Validate, PrivateKeysThatOpenSslReads) {
                      "-----END RSA PRIVATE KEY-----")
                 .validity,
             Validity::kInvalid);
-  EXPECT_EQ(Validate(ValidatorId::kPrivateKey,
-                     "-----BEGIN PRIVATE KEY-----\nSGVsbG8gd29ybGQsIHRoaXMgaXMgbm90IGEga2V5IGF0IGFsbA==\n"
-                     "-----END PRIVATE KEY-----")
-                .validity,
-            Validity::kInvalid);
+  EXPECT_EQ(
+      Validate(ValidatorId::kPrivateKey,
+               "-----BEGIN PRIVATE KEY-----\nSGVsbG8gd29ybGQsIHRoaXMgaXMgbm90IGEga2V5IGF0IGFsbA==\n"
+               "-----END PRIVATE KEY-----")
+          .validity,
+      Validity::kInvalid);
   std::string truncated = pem.substr(0, pem.find('\n', 40)) + "\n-----END PRIVATE KEY-----\n";
   EXPECT_EQ(Validate(ValidatorId::kPrivateKey, truncated).validity, Validity::kUnchecked);
 }
@@ -213,8 +215,8 @@ TEST(Validate, OpenSshContainer) {
   std::string body = std::string("openssh-key-v1\0", 15) + SshString("none") + SshString("none") +
                      SshString("") + std::string("\0\0\0\1", 4) + SshString(pub) +
                      SshString(std::string(64, '\x33'));
-  std::string pem =
-      "-----BEGIN OPENSSH PRIVATE KEY-----\n" + Base64(body) + "\n-----END OPENSSH PRIVATE KEY-----";
+  std::string pem = "-----BEGIN OPENSSH PRIVATE KEY-----\n" + Base64(body) +
+                    "\n-----END OPENSSH PRIVATE KEY-----";
   Validation v = Validate(ValidatorId::kOpenSshKey, pem, {}, true);
   EXPECT_EQ(v.validity, Validity::kValid) << v.reason;
   EXPECT_EQ(v.info, "ssh-ed25519");
@@ -231,8 +233,7 @@ TEST(Validate, GcpServiceAccountNeedsItsFields) {
   std::string pem = FreshPem(false), escaped;
   for (char c : pem) escaped += c == '\n' ? std::string("\\n") : std::string(1, c);
   std::string json = R"({"type": "service_account", "project_id": "demo", "private_key": ")" +
-                     escaped +
-                     R"(", "client_email": "ci@demo.iam.gserviceaccount.com"})";
+                     escaped + R"(", "client_email": "ci@demo.iam.gserviceaccount.com"})";
   Validation v = Validate(ValidatorId::kGcpServiceAccount, escaped, json, true);
   EXPECT_EQ(v.validity, Validity::kValid) << v.reason;
   EXPECT_EQ(v.info, "client_email ci@demo.iam.gserviceaccount.com");
@@ -253,9 +254,9 @@ TEST(Validate, AwsKeyIdDecodesToAccount) {
 }
 
 TEST(Validate, NamesRoundTrip) {
-  for (std::string_view n : {"base62-crc32", "pypi-macaroon", "jwt", "slack", "stripe", "twilio",
-                             "private-key", "openssh-private-key", "gcp-service-account",
-                             "aws-access-key-id"}) {
+  for (std::string_view n :
+       {"base62-crc32", "pypi-macaroon", "jwt", "slack", "stripe", "twilio", "private-key",
+        "openssh-private-key", "gcp-service-account", "aws-access-key-id"}) {
     auto id = ParseValidator(n);
     ASSERT_TRUE(id.has_value()) << n;
     EXPECT_EQ(ValidatorName(*id), n);
@@ -308,7 +309,7 @@ std::ostream& operator<<(std::ostream& os, const Seen& s) {
 }
 
 std::vector<Seen> RunMatcher(const std::shared_ptr<const RulesDatabase>& db, std::string_view text,
-                      MatcherOptions o = {}) {
+                             MatcherOptions o = {}) {
   Matcher m(db, o);
   std::vector<Candidate> out;
   m.Scan(text, &out);
@@ -320,8 +321,9 @@ std::vector<Seen> RunMatcher(const std::shared_ptr<const RulesDatabase>& db, std
 TEST(ValidateInMatcher, ConfidenceComesFromTheCheckTheTagsOrTheRule) {
   auto db = Build(kRules);
   std::string text = "a = " + std::string(kGhp) + "\nkey tok_a1b2c3d4e5f6\n";
-  EXPECT_EQ(RunMatcher(db, text), (std::vector<Seen>{{"gh", DropReason::kNone, Confidence::kHigh},
-                                             {"tok", DropReason::kNone, Confidence::kLow}}));
+  EXPECT_EQ(RunMatcher(db, text),
+            (std::vector<Seen>{{"gh", DropReason::kNone, Confidence::kHigh},
+                               {"tok", DropReason::kNone, Confidence::kLow}}));
   EXPECT_EQ(RunMatcher(db, "token = \"Zq8vLr2mXw4pTn6kJd9s\"\n"),
             (std::vector<Seen>{{"assigned", DropReason::kNone, Confidence::kLow}}));
 }
@@ -341,7 +343,8 @@ TEST(ValidateInMatcher, MinConfidenceDropsBelowIt) {
   std::string text = "a = " + std::string(kGhp) + "\nkey tok_a1b2c3d4e5f6\n";
   MatcherOptions o;
   o.min_confidence = Confidence::kHigh;
-  EXPECT_EQ(RunMatcher(db, text, o), (std::vector<Seen>{{"gh", DropReason::kNone, Confidence::kHigh}}));
+  EXPECT_EQ(RunMatcher(db, text, o),
+            (std::vector<Seen>{{"gh", DropReason::kNone, Confidence::kHigh}}));
   o.keep_dropped = true;
   EXPECT_EQ(RunMatcher(db, text, o),
             (std::vector<Seen>{{"gh", DropReason::kNone, Confidence::kHigh},

@@ -284,11 +284,21 @@ std::string_view EnvLookupReason(std::string_view v) {
 }
 
 std::string_view SecretReferenceReason(std::string_view v) {
-  static constexpr std::string_view kPrefixes[] = {
-      "vault:",      "vault://",      "op://",        "arn:aws:secretsmanager:",
-      "ssm:/",       "ssm://",        "sm://",        "gcpsm://",
-      "akv://",      "keyvault:",     "doppler://",   "infisical://",
-      "bws://",      "secretsmanager:", "@microsoft.keyvault("};
+  static constexpr std::string_view kPrefixes[] = {"vault:",
+                                                   "vault://",
+                                                   "op://",
+                                                   "arn:aws:secretsmanager:",
+                                                   "ssm:/",
+                                                   "ssm://",
+                                                   "sm://",
+                                                   "gcpsm://",
+                                                   "akv://",
+                                                   "keyvault:",
+                                                   "doppler://",
+                                                   "infisical://",
+                                                   "bws://",
+                                                   "secretsmanager:",
+                                                   "@microsoft.keyvault("};
   for (std::string_view p : kPrefixes)
     if (StartsWithCaseless(v, p)) return "secret-manager reference";
   if (StartsWithCaseless(v, "arn:aws:ssm:") && v.find(":parameter/") != std::string_view::npos)

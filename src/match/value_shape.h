@@ -59,10 +59,11 @@ std::string_view PublicKeyReason(std::string_view v);
 std::string_view TestFixtureReason(std::string_view v);
 
 // Word-like: a boolean/null literal, a number, a URL without credentials, a file path, a function
-// call (`getPassword()`), arithmetic on constants (`ERROR_BASE+12`), or a value made of words — identifiers and references in any case
-// convention (`my_secret_value`, `PasswordField`, `new-password`, `self.password`,
-// `config.apiKey`, `Optional<String>`), at most two digit runs of at most four digits in all, and
-// letter pairs that are common in English and code (a bigram table; random strings fail it).
+// call (`getPassword()`), arithmetic on constants (`ERROR_BASE+12`), or a value made of words —
+// identifiers and references in any case convention (`my_secret_value`, `PasswordField`,
+// `new-password`, `self.password`, `config.apiKey`, `Optional<String>`), at most two digit runs of
+// at most four digits in all, and letter pairs that are common in English and code (a bigram table;
+// random strings fail it).
 std::string_view WordLikeReason(std::string_view v);
 
 inline bool IsEnvLookup(std::string_view v) { return !EnvLookupReason(v).empty(); }

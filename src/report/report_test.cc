@@ -669,12 +669,10 @@ TEST(ContainerReportTest, CsvAndTextColumns) {
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(std::vector<std::string>(rows[0].begin() + 17, rows[0].end()),
             (std::vector<std::string>{"cell", "cell_output", "image", "layer", "layer_path",
-                                      "in_final_image", "confidence", "validation",
-                                      "decoded"}));
-  EXPECT_EQ(
-      std::vector<std::string>(rows[1].begin() + 17, rows[1].end()),
-      (std::vector<std::string>{"", "", "example/app:1.0", "sha256:ab12", "etc/app.env", "false",
-                                "high", "CRC32 checksum matches", ""}));
+                                      "in_final_image", "confidence", "validation", "decoded"}));
+  EXPECT_EQ(std::vector<std::string>(rows[1].begin() + 17, rows[1].end()),
+            (std::vector<std::string>{"", "", "example/app:1.0", "sha256:ab12", "etc/app.env",
+                                      "false", "high", "CRC32 checksum matches", ""}));
   EXPECT_EQ(
       std::vector<std::string>(rows[2].begin() + 17, rows[2].end()),
       (std::vector<std::string>{"4", "2", "", "", "", "", "high", "CRC32 checksum matches", ""}));

@@ -112,10 +112,10 @@ class TextReporter final : public Reporter {
     AppendLine("RuleID:", Paint(kCyan, EscapeForTerminal(f.rule_id)), buf);
     AppendLine("Entropy:", fmt::format("{:.2f}", f.entropy), buf);
     if (!f.confidence.empty())
-      AppendLine("Confidence:", f.validation.empty()
-                                    ? f.confidence
-                                    : fmt::format("{} ({})", f.confidence,
-                                                  EscapeForTerminal(f.validation)),
+      AppendLine("Confidence:",
+                 f.validation.empty()
+                     ? f.confidence
+                     : fmt::format("{} ({})", f.confidence, EscapeForTerminal(f.validation)),
                  buf);
     if (!f.tags.empty()) {
       std::string tags;

@@ -208,11 +208,11 @@ class Parser {
       return ParseError(fmt::format("{}: rule without an 'id'", Where(file_, t)));
     r->id = idn->as_string()->get();
     std::string what = fmt::format("rule '{}'", r->id);
-    CheckKeys(t,
-              {"id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags",
-               "allowlist", "allowlists", "validator", "confidence", "examples",
-               "negative_examples"},
-              {"required", "skipReport", "validate", "report", "verify"}, what);
+    CheckKeys(
+        t,
+        {"id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags",
+         "allowlist", "allowlists", "validator", "confidence", "examples", "negative_examples"},
+        {"required", "skipReport", "validate", "report", "verify"}, what);
     if (auto s = String(t, "description", &r->description, what); !s.ok()) return s;
     if (auto s = String(t, "regex", &r->regex, what); !s.ok()) return s;
     if (auto s = String(t, "path", &r->path, what); !s.ok()) return s;

@@ -244,8 +244,7 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
   // A token whose checksum fails counts too: it is no secret, and a generic rule must not report
   // it in its stead.
   for (const Candidate& c : candidates)
-    if ((c.drop == DropReason::kNone || c.drop == DropReason::kChecksum) &&
-        !IsGeneric(db, c.rule))
+    if ((c.drop == DropReason::kNone || c.drop == DropReason::kChecksum) && !IsGeneric(db, c.rule))
       specific.Add(c.secret_start, c.secret_end);
   // Encoded spans in which a specific rule found a decoded secret: a low-confidence raw finding
   // of (nearly) the whole encoded text there, such as a Kubernetes Secret's base64 value, gives
@@ -287,8 +286,7 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
       detail = "covered by a specific rule";
     }
     if (why == DropReason::kNone && !decoded_spans.empty() &&
-        c.confidence == match::Confidence::kLow &&
-        is_encoded_text(c.secret_start, c.secret_end)) {
+        c.confidence == match::Confidence::kLow && is_encoded_text(c.secret_start, c.secret_end)) {
       why = DropReason::kRuleAllowlist;
       detail = "covered by the secret decoded from it";
     }
@@ -373,8 +371,8 @@ void BuildDecodedFindings(const match::RulesDatabase& db, ByteView blob,
     SetConfidence(db, c, d.text, &f);
     f.decoded.assign(d.chain.begin(), d.chain.end());
     f.encoded = blob.substr(d.span_start, d.span_end - d.span_start);
-    EmitFinding(std::move(f), c, why, detail, window, d.span_start, d.span_end, options,
-                suppressed, out);
+    EmitFinding(std::move(f), c, why, detail, window, d.span_start, d.span_end, options, suppressed,
+                out);
   }
 }
 
@@ -428,8 +426,8 @@ ScanResult Scanner::Run(input::Source& source) {
   std::vector<input::ImageLayout> images;
 
   auto worker = [&](WorkerState* st) {
-    match::Matcher matcher(db_, match::MatcherOptions{options_.explain, options_.rule_stats,
-                                                         options_.min_confidence});
+    match::Matcher matcher(
+        db_, match::MatcherOptions{options_.explain, options_.rule_stats, options_.min_confidence});
     std::unique_ptr<input::ItemReader> reader = source.NewReader();
     std::string buf;
     std::vector<Candidate> candidates;

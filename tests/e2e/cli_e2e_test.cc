@@ -1536,7 +1536,6 @@ TEST(RulesCheck, AnInvalidFileExitsTwo) {
   EXPECT_TRUE(Contains(r.err, "invalid YAML")) << r.err;
 }
 
-
 // ---- Decoding ---------------------------------------------------------------------------------
 
 std::string Base64(std::string_view in) {
