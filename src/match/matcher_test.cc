@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -512,6 +515,57 @@ TEST(RegexInfo, PrefixPatternOfEveryBuiltInRuleAcceptsEveryPrefixOfItsExamples) 
     }
   }
   EXPECT_GE(checked, 8u);
+}
+
+TEST(DatabaseCache, KeepsTheMostRecentlyUsedEntriesAndRemovesStaleTemporaries) {
+  namespace fs = std::filesystem;
+  const std::string dir = ::testing::TempDir() + "lg_db_cache_prune_" + std::to_string(::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const char* old = std::getenv("LEAKGUARD_CACHE_DIR");
+  const std::string saved = old ? old : "";
+  ::setenv("LEAKGUARD_CACHE_DIR", dir.c_str(), 1);
+  // 20 entries of earlier rule sets, entry i used i hours ago; two temporaries of writers that
+  // crashed, one two hours ago and one just now (perhaps still writing); another kind of file.
+  const auto now = fs::file_time_type::clock::now();
+  for (int i = 0; i < 20; ++i) {
+    const std::string p = dir + "/hs-old" + std::to_string(i) + ".db";
+    std::ofstream(p) << "x";
+    fs::last_write_time(p, now - std::chrono::hours(i + 1));
+  }
+  std::ofstream(dir + "/hs-stale.db.tmp.1") << "x";
+  fs::last_write_time(dir + "/hs-stale.db.tmp.1", now - std::chrono::hours(2));
+  std::ofstream(dir + "/hs-fresh.db.tmp.2") << "x";
+  std::ofstream(dir + "/notes.txt") << "x";
+  // A rule set no earlier test used: compiled now, and written to the cache.
+  const std::string pattern = "prune-test-" + std::to_string(::getpid()) + "-[0-9]{4}";
+  const std::string config = "[[rules]]\nid = \"p\"\nregex = '" + pattern + "'\n";
+  auto db = Build(config);
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  size_t dbs = 0;
+  for (const auto& n : names) dbs += n.ends_with(".db");
+  EXPECT_EQ(dbs, 16u);  // the new entry and the 15 most recently used
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(fs::exists(dir + "/hs-old" + std::to_string(i) + ".db"), i < 15) << i;
+  EXPECT_FALSE(fs::exists(dir + "/hs-stale.db.tmp.1"));
+  EXPECT_TRUE(fs::exists(dir + "/hs-fresh.db.tmp.2"));
+  EXPECT_TRUE(fs::exists(dir + "/notes.txt"));
+  // Loading an entry marks it used: an old entry loaded now survives the next pruning.
+  fs::last_write_time(dir + "/hs-old14.db", now - std::chrono::hours(100));
+  std::string entry;
+  for (const auto& n : names)
+    if (n.ends_with(".db") && !n.starts_with("hs-old")) entry = dir + "/" + n;
+  ASSERT_FALSE(entry.empty());
+  fs::last_write_time(entry, now - std::chrono::hours(200));
+  auto again = Build(config);  // from the cache
+  EXPECT_GT(fs::last_write_time(entry), now - std::chrono::hours(1));
+  if (saved.empty())
+    ::unsetenv("LEAKGUARD_CACHE_DIR");
+  else
+    ::setenv("LEAKGUARD_CACHE_DIR", saved.c_str(), 1);
+  fs::remove_all(dir);
 }
 
 TEST(HsRuntime, VerdictIsCachedAndAnUnreadableEntryIsTestedAgain) {

@@ -13,6 +13,7 @@
 // produced a candidate (see matcher.cc).
 #include "match/rules_database.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/core.h>
 #include <hs/hs.h>
@@ -20,10 +21,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -135,6 +139,36 @@ std::string CacheKey(const std::vector<rules::Rule>& rs, const std::vector<std::
   return Sha256Hex(material).substr(0, 32);
 }
 
+// Every rule set scanned with (built-in rules of each version, each custom config) leaves one
+// entry of a few MB, so the cache is bounded: after writing an entry, all but the
+// kCacheEntriesKept most recently used databases are removed (an entry loaded from the cache has
+// its modification time refreshed, so it counts as used), and so are temporary files a crashed
+// writer left behind more than an hour ago. Errors are ignored: the cache is an optimisation.
+constexpr size_t kCacheEntriesKept = 16;
+
+void PruneCache(const std::string& dir, const std::string& keep) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;
+  std::vector<std::pair<std::time_t, std::string>> dbs;
+  const std::time_t now = std::time(nullptr);
+  while (const dirent* e = ::readdir(d)) {
+    const std::string_view name = e->d_name;
+    if (!name.starts_with("hs-")) continue;
+    const std::string path = dir + "/" + std::string(name);
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (name.find(".db.tmp.") != std::string_view::npos) {
+      if (now - st.st_mtime > 3600) ::unlink(path.c_str());
+    } else if (name.ends_with(".db") && path != keep) {
+      dbs.emplace_back(st.st_mtime, path);
+    }
+  }
+  ::closedir(d);
+  if (dbs.size() + 1 <= kCacheEntriesKept) return;
+  std::sort(dbs.begin(), dbs.end(), std::greater<>());  // newest first
+  for (size_t i = kCacheEntriesKept - 1; i < dbs.size(); ++i) ::unlink(dbs[i].second.c_str());
+}
+
 }  // namespace
 
 void CompiledRule::EnsureCompiled() const {
@@ -237,6 +271,7 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
                                               &hs) == HS_SUCCESS) {
         db->hs_db_ = hs;
         from_cache = true;
+        ::utimensat(AT_FDCWD, cache_file.c_str(), nullptr, 0);  // used now (PruneCache)
       } else {
         for (size_t i = 0; i < rs.size(); ++i)
           db->rules_[i].mode =
@@ -280,6 +315,7 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
                 ::write(fd, bytes, len) == static_cast<ssize_t>(len);
             ok = ::close(fd) == 0 && ok;
             if (!ok || ::rename(tmp.c_str(), cache_file.c_str()) != 0) ::unlink(tmp.c_str());
+            PruneCache(cache_dir, cache_file);
           }
           free(bytes);
         }
