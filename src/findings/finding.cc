@@ -1,6 +1,7 @@
 #include "findings/finding.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <tuple>
 
@@ -52,16 +53,29 @@ void LineCounter::Locate(size_t offset, size_t* line, size_t* column) {
     col_ = 1;
   }
   const char* base = blob_.data();
-  // Count newlines between pos_ and offset with memchr (fast on long runs).
-  size_t p = pos_;
-  for (;;) {
-    const void* nl = p < offset ? std::memchr(base + p, '\n', offset - p) : nullptr;
-    if (!nl) break;
-    p = static_cast<size_t>(static_cast<const char*>(nl) - base) + 1;
-    ++line_;
-    line_start_ = p;
-    col_ = 1;
-    pos_ = p;
+  // Newlines between pos_ and offset: counted a block at a time (one memchr per line costs a call
+  // per ~50 bytes of code), then the last one found with memrchr.
+  if (pos_ < offset) {
+    const auto* p = reinterpret_cast<const unsigned char*>(base);
+    size_t n = 0;
+    size_t i = pos_;
+    for (; i + 8 <= offset; i += 8) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      // Bytes equal to '\n' become 0x80 in `z` (exact for every byte, no borrow between lanes).
+      const uint64_t x = w ^ 0x0a0a0a0a0a0a0a0aULL;
+      const uint64_t z =
+          ~(((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | x) & 0x8080808080808080ULL;
+      n += static_cast<size_t>(__builtin_popcountll(z));
+    }
+    for (; i < offset; ++i) n += p[i] == '\n';
+    if (n > 0) {
+      const void* last = memrchr(base + pos_, '\n', offset - pos_);
+      line_ += n;
+      line_start_ = static_cast<size_t>(static_cast<const char*>(last) - base) + 1;
+      col_ = 1;
+      pos_ = line_start_;
+    }
   }
   // Columns count characters: every byte that is not a UTF-8 continuation byte.
   for (size_t i = pos_; i < offset; ++i)

@@ -52,7 +52,8 @@ SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* b
     return SkipReason::kTooLarge;
   }
   // Regular file: clear O_NONBLOCK (irrelevant for files, but keep reads plain).
-  buf->resize(static_cast<size_t>(st.st_size));
+  // No zero-fill: read() overwrites the bytes, and only the `got` bytes read are kept.
+  buf->resize_and_overwrite(static_cast<size_t>(st.st_size), [](char*, size_t n) { return n; });
   size_t got = 0;
   bool checked_binary = false;
   while (got < buf->size()) {
