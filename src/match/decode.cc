@@ -237,68 +237,155 @@ MaskFn ChooseAlphabetMask64() {
 }
 #endif
 
-// Where a run of at least `len` alphabet bytes starts, at or after i, looking at whole 64-byte
-// blocks only (SSE2): `pos` is that start and `known` (> 0) how many bytes from it the block shows
-// to be in the alphabet; or, with known = 0, the position where the whole blocks stop (the caller
-// goes on byte by byte from there). Requires 1 <= len <= 32.
-//
-// Each block's mask is joined with the next block's in 128 bits, so the runs starting anywhere in
-// the block are decided at once (a run may end in the next block) and each mask is made once.
-struct LongRun {
-  size_t pos = 0, known = 0;
-};
+// The end of the alphabet run starting at i, with the OR of its bytes' classes added to *flags.
+size_t ClassifyRunScalar(const unsigned char* p, size_t n, size_t i, uint8_t* flags) {
+  uint8_t f = 0;
+  for (; i + 8 <= n; i += 8) {  // eight at a time while all eight are in the run
+    const uint8_t a = kClass[p[i]], b = kClass[p[i + 1]], c = kClass[p[i + 2]],
+                  d = kClass[p[i + 3]], e = kClass[p[i + 4]], g = kClass[p[i + 5]],
+                  h = kClass[p[i + 6]], k = kClass[p[i + 7]];
+    // Every class but 0 (outside the alphabet) has a kRun bit.
+    if ((a == 0) | (b == 0) | (c == 0) | (d == 0) | (e == 0) | (g == 0) | (h == 0) | (k == 0))
+      break;
+    f |= static_cast<uint8_t>((a | b) | (c | d) | ((e | g) | (h | k)));
+  }
+  while (i < n && (kClass[p[i]] & kRun)) f |= kClass[p[i++]];
+  *flags |= f;
+  return i;
+}
+
+#if defined(__SSE2__)
+// Bytes with v - lo < len (unsigned), as a signed compare after flipping the top bit.
+__attribute__((target("avx2"))) inline __m256i InRange32(__m256i v, char lo, int len) {
+  const __m256i t = _mm256_xor_si256(_mm256_sub_epi8(v, _mm256_set1_epi8(lo)),
+                                     _mm256_set1_epi8(static_cast<char>(0x80)));
+  return _mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(len - 128)), t);
+}
+__attribute__((target("avx2"))) inline uint32_t Bits32(__m256i m) {
+  return static_cast<uint32_t>(_mm256_movemask_epi8(m));
+}
+__attribute__((target("avx2"))) inline uint32_t Equal32(__m256i v, char a, char b) {
+  return Bits32(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(a)),
+                                _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b))));
+}
+
+// The same, 32 bytes per step: each class is a compare, the run's end the first byte outside
+// the alphabet, and a class counts only for the bytes before that end.
+__attribute__((target("avx2"))) size_t ClassifyRunAvx2(const unsigned char* p, size_t n, size_t i,
+                                                       uint8_t* flags) {
+  uint8_t f = 0;
+  while (i + 32 <= n) {
+    const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    const uint32_t upper = Bits32(InRange32(c, 'A', 26));
+    const uint32_t lower = Bits32(InRange32(c, 'a', 26));
+    const uint32_t digit = Bits32(InRange32(c, '0', 10));
+    const uint32_t std = Equal32(c, '+', '/');
+    const uint32_t url = Equal32(c, '-', '_');
+    const uint32_t hex_letter =
+        Bits32(InRange32(_mm256_or_si256(c, _mm256_set1_epi8(0x20)), 'a', 6));
+    const uint32_t stop = ~(upper | lower | digit | std | url);
+    const uint32_t valid = stop == 0 ? ~0u : (1u << __builtin_ctz(stop)) - 1;
+    const uint32_t u = upper & valid, l = lower & valid;
+    if (u) f |= kUpper;
+    if (l) f |= kLower;
+    if (digit & valid) f |= kDigit;
+    if (std & valid) f |= kStd;
+    if (url & valid) f |= kUrl;
+    if (u & hex_letter) f |= kHexUpper;
+    if (l & hex_letter) f |= kHexLower;
+    if ((u | l) & ~hex_letter) f |= kNonHex;
+    if (stop != 0) {
+      *flags |= f;
+      return i + static_cast<size_t>(__builtin_ctz(stop));
+    }
+    i += 32;
+  }
+  *flags |= f;
+  return ClassifyRunScalar(p, n, i, flags);
+}
+#endif
+
+using ClassifyFn = size_t (*)(const unsigned char*, size_t, size_t, uint8_t*);
+ClassifyFn ChooseClassifyRun() {
+#if defined(__SSE2__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2")) return &ClassifyRunAvx2;
+#endif
+  return &ClassifyRunScalar;
+}
+
+// Where runs of at least `len` alphabet bytes start, found a 64-byte block at a time. Blocks are
+// aligned to the start of the text; each block's alphabet mask (SSE2, or AVX2) is made once and
+// joined with the next block's in 128 bits, and a shift-and turns it into the mask of positions
+// where `len` alphabet bytes begin, so the runs of a block are found with bit operations, and a
+// second run in the same block costs a count of trailing zeros. Requires 1 <= len <= 32.
 #if defined(__SSE2__)
 __extension__ typedef unsigned __int128 U128;
 #endif
-LongRun SkipToLongRun(const unsigned char* p, size_t n, size_t i, size_t len) {
+class LongRunFinder {
+ public:
+  LongRunFinder(const unsigned char* p, size_t n, size_t len) : p_(p), n_(n), len_(len) {}
+
+  // The first position >= i where `len` alphabet bytes begin, given that no such run reaches
+  // back before i (the byte before i, or the byte at i, is outside the alphabet): then that
+  // position is the start of its run. `decided` false: whole blocks end before the answer is
+  // known, and the caller goes on byte by byte from `pos` (no run of `len` starts before it).
+  struct Hit {
+    size_t pos = 0;
+    bool decided = false;
+  };
+  Hit Next(size_t i) {
 #if defined(__SSE2__)
-  if (i + 64 > n) return {i, 0};
-  static const MaskFn mask64 = ChooseAlphabetMask64();
-  uint64_t lo = mask64(p + i);
-  for (;;) {
-    const bool next = i + 128 <= n;
-    const uint64_t hi = next ? mask64(p + i + 64) : 0;
+    static const MaskFn mask64 = ChooseAlphabetMask64();
+    size_t block = i & ~size_t{63};
+    for (;;) {
+      if (block + 64 > n_) return {std::max(i, block), false};
+      if (block != block_) Load(block, mask64);
+      const uint64_t from = i > block ? ~uint64_t{0} << (i - block) : ~uint64_t{0};
+      const uint64_t hits = starts_ & from;
+      if (hits != 0) return {block + static_cast<size_t>(__builtin_ctzll(hits)), true};
+      // Without a whole next block, runs starting in the last len - 1 bytes are undecided.
+      if (!next_whole_) return {std::max(i, block + 64 - len_ + 1), false};
+      block += 64;
+    }
+#else
+    return {i, false};
+#endif
+  }
+
+ private:
+#if defined(__SSE2__)
+  void Load(size_t block, MaskFn mask64) {
+    const uint64_t lo = block == block_ + 64 && next_whole_ ? hi_ : mask64(p_ + block);
+    next_whole_ = block + 128 <= n_;
+    hi_ = next_whole_ ? mask64(p_ + block + 64) : 0;
+    block_ = block;
     // Bit k of x: bytes k .. k+len-1 are all in the alphabet.
-    U128 x = (static_cast<U128>(hi) << 64) | lo;
-    if (len == 20) {  // the default, with constant shifts: runs of 2, 4, 8, 16, then 20
+    U128 x = (static_cast<U128>(hi_) << 64) | lo;
+    if (len_ == 20) {  // the default, with constant shifts: runs of 2, 4, 8, 16, then 20
       x &= x >> 1;
       x &= x >> 2;
       x &= x >> 4;
       x &= x >> 8;
       x &= x >> 4;
     } else {
-      for (size_t have = 1; have < len;) {
-        const size_t step = std::min(have, len - have);
+      for (size_t have = 1; have < len_;) {
+        const size_t step = std::min(have, len_ - have);
         x &= x >> step;
         have += step;
       }
     }
-    const auto starts = static_cast<uint64_t>(x);  // runs starting in this block
-    if (starts != 0) {
-      const auto k = static_cast<unsigned>(__builtin_ctzll(starts));
-      // The run's bytes the two blocks show (it may go on past them).
-      const U128 rest = ~((static_cast<U128>(hi) << 64 | lo) >> k);
-      const auto rest_lo = static_cast<uint64_t>(rest);
-      const size_t known =
-          rest_lo != 0
-              ? static_cast<size_t>(__builtin_ctzll(rest_lo))
-              : 64 + (static_cast<uint64_t>(rest >> 64) != 0
-                          ? static_cast<size_t>(__builtin_ctzll(static_cast<uint64_t>(rest >> 64)))
-                          : 64);
-      return {i + k, std::min<size_t>(known, 128 - k)};
-    }
-    // Without a next block, runs starting in the last len - 1 bytes are undecided.
-    if (!next) return {i + 64 - len + 1, 0};
-    i += 64;
-    lo = hi;
+    starts_ = static_cast<uint64_t>(x);
   }
-#else
-  (void)p;
-  (void)n;
-  (void)len;
-  return {i, 0};
 #endif
-}
+
+  const unsigned char* p_;
+  size_t n_, len_;
+  size_t block_ = SIZE_MAX;  // the block whose masks are loaded
+  uint64_t hi_ = 0;          // the alphabet mask of the next block (0 when not whole)
+  uint64_t starts_ = 0;      // positions in the block where `len_` alphabet bytes begin
+  bool next_whole_ = false;
+};
 
 void FindRuns(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan>* spans) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
@@ -307,18 +394,19 @@ void FindRuns(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan
   // probe - 1 ahead is not in the alphabet, no long enough run starts before it. Invariant: the
   // byte before i, or the byte at i, is not in the alphabet (no run reaches back before i).
   const size_t probe = std::max<size_t>(1, std::min(limits.min_base64, limits.min_hex));
+  LongRunFinder finder(p, n, probe);
   size_t i = 0;
   while (i + probe <= n) {
-    size_t known = 0;  // bytes from i known to be in the alphabet
+    bool decided = false;
     if (probe <= 32) {
       // Whole blocks first: no run of `probe` bytes starts before the position returned; a run
       // found there starts exactly at it (the invariant rules out one reaching back before i).
-      const LongRun hit = SkipToLongRun(p, n, i, probe);
+      const LongRunFinder::Hit hit = finder.Next(i);
       i = hit.pos;
-      known = hit.known;
+      decided = hit.decided;
       if (i + probe > n) break;
     }
-    if (known == 0) {
+    if (!decided) {
       if (!(kClass[p[i + probe - 1]] & kRun)) {
         i += probe;
         continue;
@@ -331,16 +419,10 @@ void FindRuns(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan
     uint8_t flags = 0;
     size_t chars = 0, pad = 0;
     bool wrapped = false;
+    static const ClassifyFn classify_run = ChooseClassifyRun();
     for (;;) {
       const size_t line_start = i;
-      const size_t e = i + known;
-      for (; i + 8 <= e; i += 8)  // eight at a time: the ORs do not wait on each other
-        flags |= static_cast<uint8_t>(
-            (kClass[p[i]] | kClass[p[i + 1]]) | (kClass[p[i + 2]] | kClass[p[i + 3]]) |
-            ((kClass[p[i + 4]] | kClass[p[i + 5]]) | (kClass[p[i + 6]] | kClass[p[i + 7]])));
-      for (; i < e; ++i) flags |= kClass[p[i]];
-      known = 0;
-      while (i < n && (kClass[p[i]] & kRun)) flags |= kClass[p[i++]];
+      i = classify_run(p, n, i, &flags);
       const size_t line_len = i - line_start;
       chars += line_len;
       pad = 0;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -130,6 +132,69 @@ TEST(FindEncodedSpans, RunsAreFoundAtEveryOffsetAcrossBlocks) {
     ASSERT_EQ(spans.size(), 1u) << "at " << at;
     EXPECT_EQ(spans[0].start, at);
     EXPECT_EQ(spans[0].end, at + b64.size());
+  }
+}
+
+// The reference for single-line text without '%' or '\\': every maximal alphabet run, with at
+// most two '=' after it, classified byte by byte (the finder does it with SIMD masks).
+Strings ReferenceRuns(std::string_view t) {
+  auto is_alpha = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '-' ||
+           c == '_';
+  };
+  Strings out;
+  size_t i = 0;
+  while (i < t.size()) {
+    if (!is_alpha(t[i])) {
+      ++i;
+      continue;
+    }
+    const size_t s = i;
+    bool upper = false, lower = false, std_chars = false, url = false, non_hex = false;
+    bool hex_upper = false, hex_lower = false;
+    while (i < t.size() && is_alpha(t[i])) {
+      const char c = t[i++];
+      upper |= c >= 'A' && c <= 'Z';
+      lower |= c >= 'a' && c <= 'z';
+      std_chars |= c == '+' || c == '/';
+      url |= c == '-' || c == '_';
+      non_hex |= std::isalpha(static_cast<unsigned char>(c)) && std::tolower(c) > 'f';
+      hex_upper |= c >= 'A' && c <= 'F';
+      hex_lower |= c >= 'a' && c <= 'f';
+    }
+    const size_t chars = i - s;
+    size_t pad = 0;
+    while (i < t.size() && t[i] == '=' && pad < 2) {
+      ++pad;
+      ++i;
+    }
+    const std::string run(t.substr(s, i - s));
+    if (!non_hex && !std_chars && !url && pad == 0) {
+      if (chars >= 32 && chars % 2 == 0 && !(hex_upper && hex_lower)) out.push_back("hex:" + run);
+      continue;
+    }
+    if (chars < 20 || chars % 4 == 1 || !upper || !lower || (std_chars && url)) continue;
+    out.push_back((url ? "base64url:" : "base64:") + run);
+  }
+  return out;
+}
+
+TEST(FindEncodedSpans, AgreesWithAByteByByteReferenceOnRandomText) {
+  std::mt19937 rng(20261130);
+  // Mostly alphabet bytes, so runs of every length and class mix occur, ending anywhere
+  // relative to 32- and 64-byte blocks.
+  const std::string pool =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"
+      "abcdef0123456789abcdef0123456789ABCDEF0123456789====  ..,;:\"'";
+  for (int round = 0; round < 3000; ++round) {
+    std::string text(std::uniform_int_distribution<size_t>(0, 300)(rng), ' ');
+    const size_t bias = std::uniform_int_distribution<size_t>(0, 2)(rng);
+    for (char& c : text) {
+      // Some texts draw only hex digits, some only letters, some everything.
+      const size_t lo = bias == 1 ? 66 : 0, hi = bias == 2 ? 52 : pool.size();
+      c = pool[std::uniform_int_distribution<size_t>(lo, hi - 1)(rng)];
+    }
+    ASSERT_EQ(Spans(text), ReferenceRuns(text)) << text;
   }
 }
 
