@@ -64,9 +64,7 @@ bool At(std::string_view h, size_t off, std::string_view m) {
 // A tar header without the ustar magic (v7): its checksum must add up.
 bool V7TarHeader(std::string_view h) {
   if (h.size() < 512 || h[0] == '\0') return false;
-  uint64_t sum = 0;
-  for (size_t i = 0; i < 512; ++i)
-    sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(h[i]);
+  // The checksum field first: in text it is rarely octal digits, and then no sum is needed.
   uint64_t stored = 0;
   size_t i = 148;
   while (i < 156 && h[i] == ' ') ++i;
@@ -75,6 +73,9 @@ bool V7TarHeader(std::string_view h) {
   if (i == digits_from) return false;
   for (; i < 156; ++i)
     if (h[i] != ' ' && h[i] != '\0') return false;
+  uint64_t sum = 0;
+  for (size_t k = 0; k < 512; ++k)
+    sum += (k >= 148 && k < 156) ? ' ' : static_cast<unsigned char>(h[k]);
   return stored == sum;
 }
 

@@ -19,10 +19,11 @@ bool LooksBinary(std::string_view head) {
 
 SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* buf,
                     std::string* detail) {
-  const std::string shown = PrintablePath(item.prov.path);
+  // Only warnings name the file: the printable form is made for them, not for every file.
+  const auto shown = [&item] { return PrintablePath(item.prov.path); };
   if (item.in_memory) {
     if (item.check_binary && !options.scan_binary && LooksBinary(item.data)) {
-      *detail = fmt::format("{}: binary content, skipped", shown);
+      *detail = fmt::format("{}: binary content, skipped", shown());
       return SkipReason::kBinary;
     }
     buf->assign(item.data);
@@ -31,22 +32,24 @@ SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* b
   // O_NONBLOCK: opening a FIFO must not wait for a writer. O_NOCTTY: never adopt a terminal.
   int fd = ::open(item.fs_path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) {
-    *detail = fmt::format("{}: cannot open: {}", shown, std::strerror(errno));
+    const int err = errno;  // before shown() allocates
+    *detail = fmt::format("{}: cannot open: {}", shown(), std::strerror(err));
     return SkipReason::kUnreadable;
   }
   struct stat st;
   if (::fstat(fd, &st) != 0) {
-    *detail = fmt::format("{}: cannot stat: {}", shown, std::strerror(errno));
+    const int err = errno;  // before shown() allocates
+    *detail = fmt::format("{}: cannot stat: {}", shown(), std::strerror(err));
     ::close(fd);
     return SkipReason::kUnreadable;
   }
   if (!S_ISREG(st.st_mode)) {
-    *detail = fmt::format("{}: not a regular file, skipped", shown);
+    *detail = fmt::format("{}: not a regular file, skipped", shown());
     ::close(fd);
     return SkipReason::kNotRegular;
   }
   if (static_cast<uint64_t>(st.st_size) > options.max_file_size) {
-    *detail = fmt::format("{}: {} bytes is over --max-file-size ({} bytes), skipped", shown,
+    *detail = fmt::format("{}: {} bytes is over --max-file-size ({} bytes), skipped", shown(),
                           st.st_size, options.max_file_size);
     ::close(fd);
     return SkipReason::kTooLarge;
@@ -60,7 +63,8 @@ SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* b
     ssize_t n = ::read(fd, buf->data() + got, buf->size() - got);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      *detail = fmt::format("{}: read error: {}", shown, std::strerror(errno));
+      const int err = errno;  // before shown() allocates
+      *detail = fmt::format("{}: read error: {}", shown(), std::strerror(err));
       ::close(fd);
       return SkipReason::kUnreadable;
     }
@@ -72,7 +76,7 @@ SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* b
       if (!options.scan_binary && LooksBinary(head) &&
           !(options.archives &&
             DetectContainer(head, item.prov.rel_path) != ContainerKind::kNone)) {
-        *detail = fmt::format("{}: binary content, skipped", shown);
+        *detail = fmt::format("{}: binary content, skipped", shown());
         ::close(fd);
         return SkipReason::kBinary;
       }
@@ -84,7 +88,7 @@ SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* b
   ::close(fd);
   if (!checked_binary && !options.scan_binary && LooksBinary(*buf) &&
       !(options.archives && DetectContainer(*buf, item.prov.rel_path) != ContainerKind::kNone)) {
-    *detail = fmt::format("{}: binary content, skipped", shown);
+    *detail = fmt::format("{}: binary content, skipped", shown());
     return SkipReason::kBinary;
   }
   return SkipReason::kNone;
