@@ -455,10 +455,10 @@ bool Classifier::Allowed(std::string_view rel_path, std::string* why) const {
     }
   if (!db_) return false;
   for (const match::CompiledAllowlist& al : db_->global_allowlists()) {
-    if (al.paths.empty() || al.src->HasContentCriteria() || !al.src->commits.empty() ||
+    if (al.src->paths.empty() || al.src->HasContentCriteria() || !al.src->commits.empty() ||
         !al.target_rules.empty())
       continue;
-    for (const auto& re : al.paths)
+    for (const auto& re : al.Paths())
       if (RegexSearch(*re, rel_path)) {
         if (why) *why = fmt::format("allowlist '{}'", al.src->description);
         return true;

@@ -51,7 +51,7 @@ bool ContentCriteria(const CompiledAllowlist& al, std::string_view secret, std::
                             : src.regex_target == rules::RegexTarget::kLine ? line
                                                                             : secret;
   bool regex_hit = false, stop_hit = false;
-  for (const auto& re : al.regexes)
+  for (const auto& re : al.Regexes())
     if (RegexSearch(*re, target)) {
       regex_hit = true;
       break;
@@ -68,7 +68,7 @@ bool ContentCriteria(const CompiledAllowlist& al, std::string_view secret, std::
 }
 
 bool PathHit(const CompiledAllowlist& al, std::string_view path) {
-  for (const auto& re : al.paths)
+  for (const auto& re : al.Paths())
     if (RegexSearch(*re, path)) return true;
   return false;
 }

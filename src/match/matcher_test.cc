@@ -517,6 +517,47 @@ TEST(RegexInfo, PrefixPatternOfEveryBuiltInRuleAcceptsEveryPrefixOfItsExamples) 
   EXPECT_GE(checked, 8u);
 }
 
+TEST(RulesDatabase, BuiltInAllowlistsCompileOnFirstUseAndAllCompile) {
+  std::vector<std::string> warnings;
+  auto db = RulesDatabase::Build(rules::DefaultRules(), &warnings);
+  ASSERT_TRUE(db.has_value());
+  size_t lists = 0, regexes = 0;
+  for (const CompiledRule& cr : (*db)->rules()) {
+    for (const CompiledAllowlist& al : cr.allowlists) {
+      ++lists;
+      EXPECT_TRUE(al.deferred_) << cr.rule->id;  // nothing compiled by Build itself
+      // Every regex of the built-in allowlists compiles (a failure would abort the scan).
+      EXPECT_EQ(al.Regexes().empty(), al.src->regexes.empty()) << cr.rule->id;
+      EXPECT_EQ(al.Paths().empty(), al.src->paths.empty()) << cr.rule->id;
+      for (const auto& re : al.Regexes()) {
+        EXPECT_TRUE(re->ok()) << cr.rule->id;
+        ++regexes;
+      }
+      for (const auto& re : al.Paths()) EXPECT_TRUE(re->ok()) << cr.rule->id;
+    }
+  }
+  EXPECT_GE(lists, 60u);  // 69 at the time of writing
+  EXPECT_GE(regexes, 40u);  // 46
+}
+
+TEST(RulesDatabase, AllowlistsOfLoadedFilesAreCompiledByBuild) {
+  auto db = Build(R"(
+[[rules]]
+id = "r"
+regex = '''tok_[0-9]{8}'''
+[[rules.allowlists]]
+regexes = ['''^tok_0''', '''9$''']
+paths = ['''fixtures/''']
+)");
+  const CompiledAllowlist& al = db->rules()[0].allowlists[0];
+  EXPECT_FALSE(al.deferred_);
+  ASSERT_EQ(al.Regexes().size(), 1u);  // the two regexes as one alternation
+  EXPECT_TRUE(RE2::PartialMatch("tok_01234567", *al.Regexes()[0]));
+  EXPECT_TRUE(RE2::PartialMatch("tok_12345679", *al.Regexes()[0]));
+  EXPECT_FALSE(RE2::PartialMatch("tok_12345678", *al.Regexes()[0]));
+  ASSERT_EQ(al.Paths().size(), 1u);
+}
+
 TEST(DatabaseCache, KeepsTheMostRecentlyUsedEntriesAndRemovesStaleTemporaries) {
   namespace fs = std::filesystem;
   const std::string dir = ::testing::TempDir() + "lg_db_cache_prune_" + std::to_string(::getpid());

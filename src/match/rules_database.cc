@@ -18,6 +18,7 @@
 #include <fmt/core.h>
 #include <hs/hs.h>
 #include <re2/re2.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,11 +27,10 @@
 #include <climits>
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 
+#include "base/check.h"
 #include "base/hash.h"
 #include "base/log.h"
 #include "match/hs_runtime.h"
@@ -69,18 +69,20 @@ std::shared_ptr<const re2::RE2> CompileRe2(const std::string& pattern, Status* s
   return re;
 }
 
-Status CompileAllowlist(const rules::Allowlist& al, std::string_view what, CompiledAllowlist* out) {
-  out->src = &al;
+// Compiles an allowlist's regexes and paths (those the loader compiled are taken as they are).
+Status CompileAllowlistRegexes(const rules::Allowlist& al, std::string_view what,
+                               std::vector<std::shared_ptr<const re2::RE2>>* regexes,
+                               std::vector<std::shared_ptr<const re2::RE2>>* paths) {
   Status st;
   for (size_t i = 0; i < al.regexes.size(); ++i) {
-    out->regexes.push_back(
+    regexes->push_back(
         CompileRe2(al.regexes[i], &st, what,
                    i < al.compiled_regexes.size() ? al.compiled_regexes[i] : nullptr));
     if (!st.ok()) return st;
   }
   for (size_t i = 0; i < al.paths.size(); ++i) {
-    out->paths.push_back(CompileRe2(al.paths[i], &st, what,
-                                    i < al.compiled_paths.size() ? al.compiled_paths[i] : nullptr));
+    paths->push_back(CompileRe2(al.paths[i], &st, what,
+                                i < al.compiled_paths.size() ? al.compiled_paths[i] : nullptr));
     if (!st.ok()) return st;
   }
   // Several regexes of one allowlist become one alternation, searched in a single pass; each
@@ -96,10 +98,23 @@ Status CompileAllowlist(const rules::Allowlist& al, std::string_view what, Compi
       compiled->push_back(std::move(re));
     }
   };
-  combine(al.regexes, &out->regexes);
-  combine(al.paths, &out->paths);
-  out->location_dependent = !al.paths.empty() || !al.commits.empty();
+  combine(al.regexes, regexes);
+  combine(al.paths, paths);
   return Status::Ok();
+}
+
+// `built_in`: the rule set embedded in the binary, whose regexes its tests compile: compiled on
+// first use. Others (files the loader has compiled already, rules made through the C++ API) now,
+// so that an invalid regex is an error of Build.
+Status CompileAllowlist(const rules::Allowlist& al, std::string_view what, bool built_in,
+                        CompiledAllowlist* out) {
+  out->src = &al;
+  out->location_dependent = !al.paths.empty() || !al.commits.empty();
+  if (built_in) {
+    out->deferred_ = true;
+    return Status::Ok();
+  }
+  return CompileAllowlistRegexes(al, what, &out->regexes_, &out->paths_);
 }
 
 size_t MaxWidth(const std::string& pattern, unsigned flags) {
@@ -171,6 +186,14 @@ void PruneCache(const std::string& dir, const std::string& keep) {
 
 }  // namespace
 
+void CompiledAllowlist::EnsureCompiled() const {
+  if (!deferred_) return;
+  std::call_once(*once_, [this] {
+    const Status st = CompileAllowlistRegexes(*src, "built-in allowlist", &regexes_, &paths_);
+    LG_CHECK(st.ok());  // the built-in rules' tests compile every regex
+  });
+}
+
 void CompiledRule::EnsureCompiled() const {
   std::call_once(*once_, [this] {
     if (!re_) re_ = std::make_shared<re2::RE2>(rule->regex, rules::RegexOptions());
@@ -208,7 +231,10 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
     }
     for (const auto& al : r.allowlists) {
       cr.allowlists.emplace_back();
-      if (auto s = CompileAllowlist(al, what, &cr.allowlists.back()); !s.ok()) return Err(s);
+      if (auto s =
+              CompileAllowlist(al, what, r.pos.file == rules::kBuiltInFile, &cr.allowlists.back());
+          !s.ok())
+        return Err(s);
     }
     if (!r.validator.empty()) {
       auto v = ParseValidator(r.validator);
@@ -233,7 +259,8 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
   }
   for (const auto& al : db->set_.allowlists) {
     db->global_.emplace_back();
-    if (auto s = CompileAllowlist(al, "global allowlist", &db->global_.back()); !s.ok())
+    if (auto s = CompileAllowlist(al, "global allowlist", /*built_in=*/false, &db->global_.back());
+        !s.ok())
       return Err(s);
     for (const auto& id : al.target_rules) {
       bool found = false;
@@ -253,10 +280,19 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
       cache_dir.empty() ? "" : cache_dir + "/hs-" + CacheKey(rs, db->keywords_) + ".db";
   bool from_cache = false;
   if (!cache_file.empty()) {
-    std::ifstream in(cache_file, std::ios::binary);
-    std::stringstream ss;
-    if (in) ss << in.rdbuf();
-    std::string data = ss.str();
+    // Mapped, not read: the entry is a few MB and Vectorscan copies what it needs.
+    std::string_view data;
+    void* map = MAP_FAILED;
+    size_t map_size = 0;
+    if (int fd = ::open(cache_file.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+      struct stat st {};
+      if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        map_size = static_cast<size_t>(st.st_size);
+        map = ::mmap(nullptr, map_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map != MAP_FAILED) data = std::string_view(static_cast<const char*>(map), map_size);
+      }
+      ::close(fd);
+    }
     if (data.size() > rs.size()) {
       bool modes_ok = true;
       for (size_t i = 0; i < rs.size(); ++i) {
@@ -278,6 +314,7 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
               rs[i].regex.empty() ? PrefilterMode::kPathOnly : PrefilterMode::kExact;
       }
     }
+    if (map != MAP_FAILED) ::munmap(map, map_size);
   }
 
   // Compile; demote the pattern the compiler names until the whole set compiles.

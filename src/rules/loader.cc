@@ -337,7 +337,7 @@ Result<RuleSet> LoadConfigText(std::string_view text, std::string_view file_name
         const RuleSet& d = DefaultRules();
         set.rules = d.rules;
         set.allowlists = d.allowlists;
-        set.sources.insert(set.sources.begin(), "<built-in>");
+        set.sources.insert(set.sources.begin(), std::string(kBuiltInFile));
       }
     }
     std::string path;
@@ -401,7 +401,7 @@ Result<RuleSet> LoadConfigFile(const std::string& path, std::vector<std::string>
 const RuleSet& DefaultRules() {
   static const RuleSet* set = [] {
     std::vector<std::string> warnings;
-    auto r = LoadConfigText(DefaultRulesToml(), "<built-in>", &warnings, 0,
+    auto r = LoadConfigText(DefaultRulesToml(), kBuiltInFile, &warnings, 0,
                             /*compile_regexes=*/false);
     if (!r) {
       std::fprintf(stderr, "leakguard: internal error: built-in rules: %s\n",

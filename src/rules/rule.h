@@ -41,9 +41,12 @@ struct Allowlist {
   bool Empty() const { return !HasContentCriteria() && !HasLocationCriteria(); }
 };
 
+// The file name of the embedded default rules.
+inline constexpr std::string_view kBuiltInFile = "<built-in>";
+
 // Where something was defined, for error messages.
 struct SourcePos {
-  std::string file;  // "<built-in>" for the embedded default rules
+  std::string file;  // kBuiltInFile for the embedded default rules
   int line = 0;
 };
 
