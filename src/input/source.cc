@@ -59,8 +59,14 @@ SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* b
   buf->resize_and_overwrite(static_cast<size_t>(st.st_size), [](char*, size_t n) { return n; });
   size_t got = 0;
   bool checked_binary = false;
+  // The first read takes at most 64 KiB: enough for the binary check and for most source files
+  // whole, while a large binary file (a .so, a .pyc, an image) is not copied in full only to be
+  // skipped.
+  constexpr size_t kFirstRead = 64 * 1024;
   while (got < buf->size()) {
-    ssize_t n = ::read(fd, buf->data() + got, buf->size() - got);
+    const size_t want =
+        checked_binary ? buf->size() - got : std::min(buf->size(), kFirstRead) - got;
+    ssize_t n = ::read(fd, buf->data() + got, want);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
       const int err = errno;  // before shown() allocates
