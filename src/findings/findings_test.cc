@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <ostream>
+#include <random>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -115,6 +116,33 @@ TEST(LineCounter, LongLineWithoutNewline) {
   counter.Locate(200000, &line, &column);
   EXPECT_EQ(line, 1u);
   EXPECT_EQ(column, 200001u);
+}
+
+TEST(LineCounter, LongBlobsAgreeWithTheSimplePathAtRandomOffsets) {
+  // Long enough for the block counter's lanes to be summed several times (every 4080 bytes),
+  // with lines of every length, long lines without a newline, and runs of empty lines.
+  std::mt19937 rng(7);
+  std::string blob;
+  while (blob.size() < 40000) {
+    const size_t len = std::uniform_int_distribution<size_t>(0, 3)(rng) == 0
+                           ? std::uniform_int_distribution<size_t>(0, 5000)(rng)
+                           : std::uniform_int_distribution<size_t>(0, 90)(rng);
+    blob += std::string(len, 'x') + (len % 7 == 0 ? "\xc3\xa9\n" : "\n");
+  }
+  std::vector<size_t> offsets;
+  for (int k = 0; k < 300; ++k)
+    offsets.push_back(std::uniform_int_distribution<size_t>(0, blob.size())(rng));
+  std::sort(offsets.begin(), offsets.end());
+  LineCounter forward(blob);
+  for (size_t off : offsets) {
+    size_t line = 0, column = 0;
+    forward.Locate(off, &line, &column);
+    ASSERT_EQ(std::make_pair(line, column), SlowLocate(blob, off)) << "offset " << off;
+  }
+  LineCounter once(blob);  // one jump over the whole blob
+  size_t line = 0, column = 0;
+  once.Locate(blob.size(), &line, &column);
+  EXPECT_EQ(std::make_pair(line, column), SlowLocate(blob, blob.size()));
 }
 
 TEST(LineCounter, EveryOffsetAgreesWithTheSimplePath) {
