@@ -27,10 +27,6 @@ Result<LoadedRules> LoadRules(const ConfigChoice& choice) {
     return Err(InvalidArgument("--rules-only and --config cannot be used together"));
   Result<rules::RuleSet> set = rules::RuleSet{};
   std::string origin;
-  if (!choice.rules_only) {
-    set = rules::DefaultRules();
-    origin = "<built-in>";
-  }
   std::string path = choice.explicit_path;
   if (path.empty() && !choice.rules_only && choice.auto_discover && !choice.roots.empty() &&
       IsDir(choice.roots[0])) {
@@ -47,6 +43,10 @@ Result<LoadedRules> LoadRules(const ConfigChoice& choice) {
     set = rules::LoadConfigFile(path, &warnings);
     if (!set) return Err(set.error());
     origin = path;
+  } else if (!choice.rules_only) {
+    // Only when no file replaces them: parsing and copying the built-in rules costs start-up.
+    set = rules::DefaultRules();
+    origin = std::string(rules::kBuiltInFile);
   }
   if (!choice.rule_files.empty()) {
     auto files = rules::ExpandRulePaths(choice.rule_files);
