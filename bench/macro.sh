@@ -9,6 +9,7 @@
 #   cat        find DIR -type f | xargs cat > /dev/null     (the I/O + syscall floor)
 #   scan -j1   leakguard scan DIR --threads 1 -f json -o FILE
 #   scan -jN   leakguard scan DIR -f json -o FILE            (all cores)
+#   startup    leakguard scan EMPTY-DIR -q -f json -o /dev/null
 # and prints MB, seconds, MB/s and the ratio to cat. The JSON report of the single-thread run is
 # compared with the corpus manifest (<corpus>.planted.tsv): a planted secret counts as found when a
 # finding is on its file and line; findings on other lines are counted as "other findings".
@@ -73,6 +74,7 @@ now() { date +%s.%N; }
 cat_all() { find "$corpus" -type f -print0 | xargs -0 cat > /dev/null; }
 scan_1() { "$bin" scan "$corpus" --threads 1 -f json -o "$work/scan1.json" 2> "$work/scan1.err"; }
 scan_n() { "$bin" scan "$corpus" -f json -o "$work/scanN.json" 2> "$work/scanN.err"; }
+scan_empty() { "$bin" scan "$work/empty" -q -f json -o /dev/null; }
 
 # leakguard exits 1 when it finds secrets (expected here); 2 or more is a failure.
 run_ok() {
@@ -101,8 +103,7 @@ best_of() {
 cat_all; cat_all
 mkdir -p "$work/empty"
 run_ok "$bin" scan "$work/empty" -q -f json -o /dev/null  # compiles and caches the database
-t0=$(now); run_ok "$bin" scan "$work/empty" -q -f json -o /dev/null; t1=$(now)
-startup=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
+startup=$(best_of scan_empty)
 
 t_cat=$(best_of cat_all)
 t_1=$(best_of scan_1)
