@@ -1,11 +1,12 @@
 // Span finding and decoding. See decode.h for what is found and why.
 //
 // The span finder is on the hot path: it runs over every scanned blob. Base64 and hex runs are
-// found in one pass: 64-byte blocks are turned into bit masks of alphabet bytes (SSE2, or AVX2
-// when the CPU has it), and a shift-and over the mask says where a run long enough to be a span
-// starts, so most bytes are never looked at one by one; only such a run is walked with a
-// 256-entry byte-class table (the OR of the classes of its bytes says which alphabet it uses and
-// whether it mixes cases, with no second look at its bytes). '%' and '\' are
+// found in one pass: each 64-byte block is turned once into a bit mask of alphabet bytes (SSE2,
+// or AVX2 when the CPU has it), and a shift-and over it (joined with the next block's) gives the
+// positions where a run long enough to be a span starts, so the runs of a block cost bit
+// operations and most bytes are never looked at one by one. Only such a run is classified: 32
+// bytes at a time with AVX2 compares (else a 256-entry byte-class table), the OR of its bytes'
+// classes saying which alphabet it uses and whether it mixes cases. '%' and '\' are
 // rare in most text, so percent and escape spans are found with memchr and grown around each hit;
 // each grows over bytes no earlier span holds, so all passes stay linear. Candidates are then
 // rejected by decoding them: a base64/hex decoder that meets more non-printable bytes than a

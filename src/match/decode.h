@@ -73,8 +73,8 @@ struct DecodeLimits {
 // digits, even, at least `min_hex`, not mixing cases (tried as hex only). Percent: a run of non-
 // space, non-quote bytes holding a %XX. Escape: the inside of a quoted string (or, without a
 // quote, of a non-space run) holding an escape other than \n \r \t.
-// PERF: one pass with a byte-class table, plus memchr for '%' and '\'; benchmarked by
-// bench/macro.sh.
+// PERF: one pass of 64-byte alphabet masks for base64/hex runs (SIMD), plus memchr for '%' and
+// '\'; benchmarked by bench/macro.sh; decode_test checks it against a byte-by-byte reference.
 void FindEncodedSpans(ByteView text, std::vector<EncodedSpan>* spans,
                       const DecodeLimits& limits = {});
 
