@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "support/archive_builder.h"
+#include "support/leakguard_process.h"
 
 namespace {
 
@@ -37,118 +38,7 @@ std::string AwsKeyId() { return std::string("AK") + "IA" + "QZ7XW3LK" + "P4RTY2N
 // settings.py with the PAT at line 3, column 10.
 std::string Settings() { return "import os\n\nTOKEN = \"" + GithubPat() + "\"\n"; }
 
-struct RunResult {
-  int exit_code = -1;
-  bool timed_out = false;
-  std::string out, err;
-};
-
-// Runs leakguard with `args`, feeding `stdin_data` (nullopt: /dev/null), with a timeout.
-RunResult RunLeakguard(const std::vector<std::string>& args,
-                       const std::optional<std::string>& stdin_data = {},
-                       int timeout_seconds = 120) {
-  RunResult r;
-  int in[2], out[2], err[2];
-  if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC)) {
-    ADD_FAILURE() << "pipe2: " << std::strerror(errno);
-    return r;
-  }
-  std::vector<std::string> argv_s = {LEAKGUARD_BIN};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    if (stdin_data) {
-      ::dup2(in[0], 0);
-    } else {
-      const int devnull = ::open("/dev/null", O_RDONLY);
-      ::dup2(devnull, 0);
-    }
-    ::dup2(out[1], 1);
-    ::dup2(err[1], 2);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(in[0]);
-  ::close(out[1]);
-  ::close(err[1]);
-  int in_fd = in[1];
-  if (!stdin_data) {
-    ::close(in_fd);
-    in_fd = -1;
-  } else {
-    ::fcntl(in_fd, F_SETFL, O_NONBLOCK);
-  }
-  struct sigaction ignore {
-  }, old{};
-  ignore.sa_handler = SIG_IGN;
-  ::sigaction(SIGPIPE, &ignore, &old);
-  size_t written = 0;
-  int out_fd = out[0], err_fd = err[0];
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
-  char buf[65536];
-  while (out_fd >= 0 || err_fd >= 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          deadline - std::chrono::steady_clock::now())
-                          .count();
-    if (left <= 0) {
-      r.timed_out = true;
-      ::kill(pid, SIGKILL);
-      break;
-    }
-    if (in_fd >= 0 && written == stdin_data->size()) {
-      ::close(in_fd);
-      in_fd = -1;
-    }
-    pollfd fds[3];
-    int n = 0;
-    if (out_fd >= 0) fds[n++] = {out_fd, POLLIN, 0};
-    if (err_fd >= 0) fds[n++] = {err_fd, POLLIN, 0};
-    if (in_fd >= 0) fds[n++] = {in_fd, POLLOUT, 0};
-    if (::poll(fds, static_cast<nfds_t>(n), static_cast<int>(std::min<long long>(left, 500))) < 0 &&
-        errno != EINTR)
-      break;
-    for (int i = 0; i < n; ++i) {
-      if (!fds[i].revents) continue;
-      if (fds[i].fd == in_fd) {
-        const ssize_t w =
-            ::write(in_fd, stdin_data->data() + written, stdin_data->size() - written);
-        if (w > 0) {
-          written += static_cast<size_t>(w);
-        } else if (w < 0 && errno != EAGAIN && errno != EINTR) {
-          ::close(in_fd);
-          in_fd = -1;
-        }
-        continue;
-      }
-      const ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
-      if (got > 0) {
-        (fds[i].fd == out_fd ? r.out : r.err).append(buf, static_cast<size_t>(got));
-      } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
-        ::close(fds[i].fd);
-        (fds[i].fd == out_fd ? out_fd : err_fd) = -1;
-      }
-    }
-  }
-  for (int fd : {in_fd, out_fd, err_fd})
-    if (fd >= 0) ::close(fd);
-  ::sigaction(SIGPIPE, &old, nullptr);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
-std::string Describe(const std::vector<std::string>& args, const RunResult& r) {
-  std::string s = "leakguard";
-  for (const auto& a : args) s += " '" + a + "'";
-  return s + "\nexit " + std::to_string(r.exit_code) + (r.timed_out ? " (timed out)" : "") +
-         "\n--- stdout ---\n" + r.out.substr(0, 4000) + "\n--- stderr ---\n" +
-         r.err.substr(0, 4000);
-}
+using namespace leakguard::test_support;  // NOLINT: the e2e runner
 
 class ArchiveE2e : public ::testing::Test {
  protected:
@@ -170,7 +60,10 @@ class ArchiveE2e : public ::testing::Test {
                 const std::optional<std::string>& stdin_data = {}) {
     args.insert(args.begin(), "scan");
     args.push_back("--format=json");
-    RunResult r = RunLeakguard(args, stdin_data);
+    RunOptions opt;
+    opt.stdin_data = stdin_data;
+    opt.timeout_seconds = 120;
+    RunResult r = RunLeakguard(args, opt);
     if (out) *out = r;
     EXPECT_FALSE(r.timed_out) << Describe(args, r);
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << Describe(args, r);
@@ -246,7 +139,7 @@ TEST_F(ArchiveE2e, DockerSaveOnStandardInputNamesImageLayerAndDeletion) {
   EXPECT_EQ(f["line"], 1);
   // The same in SARIF: the archive is the artifact, the member line is in the message/properties.
   const std::vector<std::string> sarif_args = {"scan", "-", "-f", "sarif"};
-  RunResult s = RunLeakguard(sarif_args, tarball);
+  RunResult s = RunLeakguard(sarif_args, WithStdin(tarball));
   json sj = json::parse(s.out, nullptr, false);
   ASSERT_FALSE(sj.is_discarded()) << Describe(sarif_args, s);
   const json& result = sj["runs"][0]["results"][0];

@@ -35,6 +35,8 @@
 #include <string_view>
 #include <vector>
 
+#include "support/leakguard_process.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -55,161 +57,9 @@ std::string AwsKeyId() { return std::string("AK") + "IA" + "QZ7XW3LK" + "P4RTY2N
 // A token only a custom rule knows: "acme_" + 20 lower-case alphanumerics.
 std::string AcmeToken() { return std::string("ac") + "me_" + "k3j9x0q7w2" + "m5n8b1v4c6"; }
 
-constexpr int kDefaultTimeoutSeconds = 180;
+// ---- Running the binary: tests/support/leakguard_process.h --------------------------------
 
-// ---- Running the binary ---------------------------------------------------------------------
-
-struct RunResult {
-  int exit_code = -1;  // the process's exit status, or 128 + signal
-  bool timed_out = false;
-  std::string out, err;
-  std::string Both() const { return out + err; }
-};
-
-struct RunOptions {
-  std::optional<std::string> stdin_data;  // nullopt: stdin is /dev/null
-  std::string cwd;                        // empty: inherit
-  int timeout_seconds = kDefaultTimeoutSeconds;
-  int run_as_uid = -1;  // >= 0 (only when the test runs as root): drop to this user and group
-};
-
-RunOptions WithStdin(std::string data) {
-  RunOptions o;
-  o.stdin_data = std::move(data);
-  return o;
-}
-RunOptions WithTimeout(int seconds) {
-  RunOptions o;
-  o.timeout_seconds = seconds;
-  return o;
-}
-RunOptions InDir(std::string cwd) {
-  RunOptions o;
-  o.cwd = std::move(cwd);
-  return o;
-}
-
-std::string Describe(const std::vector<std::string>& args, const RunResult& r) {
-  std::string s = "leakguard";
-  for (const auto& a : args) s += " '" + a + "'";
-  s += "\nexit code: " + std::to_string(r.exit_code) + (r.timed_out ? " (timed out)" : "");
-  s += "\n--- stdout ---\n" + r.out.substr(0, 4000);
-  s += "\n--- stderr ---\n" + r.err.substr(0, 4000);
-  return s;
-}
-
-RunResult RunLeakguard(const std::vector<std::string>& args, const RunOptions& opt = {}) {
-  RunResult r;
-  int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0 ||
-      ::pipe2(err_pipe, O_CLOEXEC) != 0) {
-    ADD_FAILURE() << "pipe2: " << std::strerror(errno);
-    return r;
-  }
-  std::vector<std::string> argv_s = {LEAKGUARD_BIN};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    ADD_FAILURE() << "fork: " << std::strerror(errno);
-    return r;
-  }
-  if (pid == 0) {
-    if (opt.stdin_data) {
-      ::dup2(in_pipe[0], STDIN_FILENO);
-    } else {
-      int devnull = ::open("/dev/null", O_RDONLY);
-      ::dup2(devnull, STDIN_FILENO);
-    }
-    ::dup2(out_pipe[1], STDOUT_FILENO);
-    ::dup2(err_pipe[1], STDERR_FILENO);
-    if (!opt.cwd.empty() && ::chdir(opt.cwd.c_str()) != 0) ::_exit(126);
-    if (opt.run_as_uid >= 0) {
-      auto id = static_cast<uid_t>(opt.run_as_uid);
-      if (::setgroups(0, nullptr) != 0 || ::setgid(id) != 0 || ::setuid(id) != 0) ::_exit(125);
-    }
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(in_pipe[0]);
-  ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
-  int in_fd = in_pipe[1];
-  if (!opt.stdin_data) {
-    ::close(in_fd);
-    in_fd = -1;
-  } else {
-    ::fcntl(in_fd, F_SETFL, O_NONBLOCK);
-  }
-  size_t in_done = 0;
-  int out_fd = out_pipe[0], err_fd = err_pipe[0];
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(opt.timeout_seconds);
-  char buf[65536];
-  // Writing to a child that exited early must not kill the test with SIGPIPE.
-  struct sigaction ignore_pipe {
-  }, old_pipe{};
-  ignore_pipe.sa_handler = SIG_IGN;
-  ::sigaction(SIGPIPE, &ignore_pipe, &old_pipe);
-
-  while (out_fd >= 0 || err_fd >= 0) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    deadline - std::chrono::steady_clock::now())
-                    .count();
-    if (left <= 0) {
-      r.timed_out = true;
-      ::kill(pid, SIGKILL);
-      break;
-    }
-    if (in_fd >= 0 && in_done == opt.stdin_data->size()) {
-      ::close(in_fd);
-      in_fd = -1;
-    }
-    pollfd fds[3];
-    int n = 0;
-    if (out_fd >= 0) fds[n++] = {out_fd, POLLIN, 0};
-    if (err_fd >= 0) fds[n++] = {err_fd, POLLIN, 0};
-    if (in_fd >= 0) fds[n++] = {in_fd, POLLOUT, 0};
-    int rc = ::poll(fds, static_cast<nfds_t>(n), static_cast<int>(std::min<long long>(left, 1000)));
-    if (rc < 0 && errno != EINTR) break;
-    for (int i = 0; i < n; ++i) {
-      if (!fds[i].revents) continue;
-      if (fds[i].fd == in_fd) {
-        ssize_t w =
-            ::write(in_fd, opt.stdin_data->data() + in_done, opt.stdin_data->size() - in_done);
-        if (w > 0) {
-          in_done += static_cast<size_t>(w);
-        } else if (w < 0 && errno != EAGAIN && errno != EINTR) {
-          ::close(in_fd);  // EPIPE: the child stopped reading
-          in_fd = -1;
-        }
-        continue;
-      }
-      ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
-      if (got > 0) {
-        (fds[i].fd == out_fd ? r.out : r.err).append(buf, static_cast<size_t>(got));
-      } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
-        ::close(fds[i].fd);
-        (fds[i].fd == out_fd ? out_fd : err_fd) = -1;
-      }
-    }
-  }
-  if (in_fd >= 0) ::close(in_fd);
-  if (out_fd >= 0) ::close(out_fd);
-  if (err_fd >= 0) ::close(err_fd);
-  ::sigaction(SIGPIPE, &old_pipe, nullptr);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status))
-    r.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status))
-    r.exit_code = 128 + WTERMSIG(status);
-  return r;
-}
+using namespace leakguard::test_support;  // NOLINT: the e2e runner
 
 // ---- Temporary trees ------------------------------------------------------------------------
 
