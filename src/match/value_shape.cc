@@ -163,11 +163,14 @@ bool WordShape(std::string_view v) {
     ++words;
     letters += static_cast<int>(w.size());
     if (w.size() == 1) ++singles;
-    if (alone && w.size() <= 3) return;  // an abbreviation: DB, JWT, id
-    for (size_t k = 1; k < w.size(); ++k) {
-      score += kBigram[Lower(w[k - 1]) - 'a'][Lower(w[k]) - 'a'];
-      ++pairs;
-    }
+    int word_score = 0;
+    for (size_t k = 1; k < w.size(); ++k)
+      word_score += kBigram[Lower(w[k - 1]) - 'a'][Lower(w[k]) - 'a'];
+    // A short word alone in its run may be an abbreviation (DB, JWT, id), whose letter pairs say
+    // nothing: it counts only when it reads like a word (job, key), never against the value.
+    if (alone && w.size() <= 3 && word_score < 0) return;
+    score += word_score;
+    pairs += static_cast<int>(w.size()) - 1;
   });
   if (words == 0 || digit_runs > 2 || digits > 4) return false;
   if (singles > 1 && singles * 3 > words) return false;

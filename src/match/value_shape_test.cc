@@ -194,6 +194,7 @@ TEST(ValueShape, WordLikeValues) {
       {"SecureRandom.hex(32)", "function call"},
       {"$this->getSecret();", "function call"},
       {"my_secret_value", "identifier or words"},
+      {"view_job", "identifier or words"},  // "job" alone in its run: a word, not an abbreviation
       {"PasswordField", "identifier or words"},
       {"new-password", "identifier or words"},
       {"DB_PASSWORD_SECRET", "identifier or words"},
