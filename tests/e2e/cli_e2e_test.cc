@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "support/leakguard_process.h"
+#include "support/temp_dir.h"
 
 namespace {
 
@@ -61,46 +62,7 @@ std::string AcmeToken() { return std::string("ac") + "me_" + "k3j9x0q7w2" + "m5n
 
 using namespace leakguard::test_support;  // NOLINT: the e2e runner
 
-// ---- Temporary trees ------------------------------------------------------------------------
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "lg-e2e-XXXXXX").string();
-    char* made = ::mkdtemp(tmpl.data());
-    EXPECT_NE(made, nullptr) << std::strerror(errno);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    // Restore permissions taken away by a test, so the tree can be removed as non-root.
-    for (auto it = fs::recursive_directory_iterator(
-             path_, fs::directory_options::skip_permission_denied, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (it->is_directory(ec) && !it->is_symlink(ec))
-        fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
-    }
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string operator/(std::string_view rel) const { return path_ + "/" + std::string(rel); }
-
-  // Writes `content` to `rel`, creating parent directories.
-  std::string Write(std::string_view rel, std::string_view content) const {
-    std::string p = *this / rel;
-    fs::create_directories(fs::path(p).parent_path());
-    std::ofstream f(p, std::ios::binary | std::ios::trunc);
-    f.write(content.data(), static_cast<std::streamsize>(content.size()));
-    EXPECT_TRUE(f.good()) << p;
-    return p;
-  }
-
- private:
-  std::string path_;
-};
+// ---- Temporary trees (TempDir: tests/support/temp_dir.h) ------------------------------------
 
 std::string ReadFile(const std::string& path) {
   std::ifstream f(path, std::ios::binary);

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "support/leakguard_process.h"
+#include "support/temp_dir.h"
 
 namespace {
 
@@ -49,43 +50,7 @@ bool Contains(std::string_view hay, std::string_view needle) {
 
 using namespace leakguard::test_support;  // NOLINT: the e2e runner
 
-// ---- Temporary trees ------------------------------------------------------------------------
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "lg-redact-XXXXXX").string();
-    EXPECT_NE(::mkdtemp(tmpl.data()), nullptr) << std::strerror(errno);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(std::string_view rel) const { return path_ + "/" + std::string(rel); }
-  std::string Write(std::string_view rel, std::string_view content) const {
-    std::string p = *this / rel;
-    fs::create_directories(fs::path(p).parent_path());
-    std::ofstream f(p, std::ios::binary | std::ios::trunc);
-    f.write(content.data(), static_cast<std::streamsize>(content.size()));
-    EXPECT_TRUE(f.good()) << p;
-    return p;
-  }
-  // Names in the directory (not recursive), sorted.
-  std::vector<std::string> List() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(path_)) names.push_back(e.path().filename());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-
- private:
-  std::string path_;
-};
+// ---- Temporary trees (TempDir: tests/support/temp_dir.h) ------------------------------------
 
 std::string ReadFile(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
