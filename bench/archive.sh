@@ -41,26 +41,10 @@ done
 for tool in zip unzip tar gzip python3 /usr/bin/time; do
   command -v "$tool" > /dev/null || { echo "archive.sh: needs $tool" >&2; exit 1; }
 done
-if [[ -z "$bin" ]]; then
-  for b in "$here/../build-release/leakguard" "$here/../build/leakguard" "$(command -v leakguard || true)"; do
-    if [[ -n "$b" && -x "$b" ]]; then bin="$b"; break; fi
-  done
-fi
-[[ -n "$bin" && -x "$bin" ]] || { echo "archive.sh: no leakguard binary; pass --bin PATH" >&2; exit 1; }
-bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
-
-[[ -n "$corpus" ]] || corpus="/tmp/leakguard-bench-corpus/corpus-${size_mb}mb-s${seed}"
-corpus="${corpus%/}"
-manifest="$(dirname "$corpus")/$(basename "$corpus").planted.tsv"
-stamp="$(dirname "$corpus")/$(basename "$corpus").stamp"
-want_stamp="size_mb=${size_mb} seed=${seed} version=$(sed -n 's/^GENERATOR_VERSION = //p' "$here/gen_corpus.py")"
-mkdir -p "$(dirname "$corpus")"
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$want_stamp" && -d "$corpus" ]]; then
-  echo "corpus: reusing $corpus ($want_stamp)"
-else
-  echo "corpus: generating $corpus ($want_stamp)"
-  python3 "$here/gen_corpus.py" "$corpus" --size-mb "$size_mb" --seed "$seed"
-fi
+# shellcheck source=bench/common.sh
+source "$here/common.sh"
+lg_find_bin archive.sh "$here/../build-release/leakguard" "$here/../build/leakguard"
+lg_ensure_corpus
 
 export LEAKGUARD_CACHE_DIR="${LEAKGUARD_CACHE_DIR:-/tmp/leakguard-bench-corpus/hs-cache}"
 work="$(mktemp -d /tmp/leakguard-archive-bench.XXXXXX)"

@@ -1,0 +1,35 @@
+# Shared by bench/macro.sh and bench/archive.sh (sourced): finding the leakguard binary and
+# making (or reusing) the synthetic corpus of bench/gen_corpus.py.
+
+# lg_find_bin SCRIPT CANDIDATE...: sets `bin` to an absolute path — the --bin given (already in
+# `bin`), else the first executable candidate, else `leakguard` on PATH; exits 1 when none.
+lg_find_bin() {
+  local script="$1"; shift
+  if [[ -z "$bin" ]]; then
+    local b
+    for b in "$@" "$(command -v leakguard || true)"; do
+      if [[ -n "$b" && -x "$b" ]]; then bin="$b"; break; fi
+    done
+  fi
+  [[ -n "$bin" && -x "$bin" ]] || { echo "$script: no leakguard binary; pass --bin PATH" >&2; exit 1; }
+  bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
+}
+
+# lg_ensure_corpus: from `here`, `size_mb`, `seed` and `corpus` (empty: the default path), sets
+# `corpus` and `manifest`, generating the corpus unless its stamp says it is the same size, seed
+# and generator version.
+lg_ensure_corpus() {
+  [[ -n "$corpus" ]] || corpus="/tmp/leakguard-bench-corpus/corpus-${size_mb}mb-s${seed}"
+  corpus="${corpus%/}"
+  manifest="$(dirname "$corpus")/$(basename "$corpus").planted.tsv"
+  local stamp want_stamp
+  stamp="$(dirname "$corpus")/$(basename "$corpus").stamp"
+  want_stamp="size_mb=${size_mb} seed=${seed} version=$(sed -n 's/^GENERATOR_VERSION = //p' "$here/gen_corpus.py")"
+  mkdir -p "$(dirname "$corpus")"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want_stamp" && -d "$corpus" ]]; then
+    echo "corpus: reusing $corpus ($want_stamp)"
+  else
+    echo "corpus: generating $corpus ($want_stamp)"
+    python3 "$here/gen_corpus.py" "$corpus" --size-mb "$size_mb" --seed "$seed"
+  fi
+}
