@@ -12,6 +12,7 @@
 #include "base/glob.h"
 #include "match/placeholder.h"
 #include "rules/loader.h"
+#include "rules/toml_fields.h"
 
 namespace leakguard::audit {
 namespace {
@@ -23,9 +24,7 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-std::string Where(std::string_view file, const toml::node& n) {
-  return fmt::format("{}:{}", file, n.source().begin.line);
-}
+std::string Where(std::string_view file, const toml::node& n) { return rules::TomlWhere(file, n); }
 
 class SectionParser {
  public:
@@ -45,33 +44,12 @@ class SectionParser {
   // A string or an array of strings.
   Status Strings(const toml::table& t, std::string_view key, std::vector<std::string>* out,
                  std::string_view what) {
-    const toml::node* n = t.get(key);
-    if (!n) return Status::Ok();
-    if (n->is_string()) {
-      out->push_back(n->as_string()->get());
-      return Status::Ok();
-    }
-    const toml::array* arr = n->as_array();
-    if (!arr)
-      return ParseError(
-          fmt::format("{}: {}: '{}' must be an array of strings", Where(file_, *n), what, key));
-    for (const toml::node& e : *arr) {
-      if (!e.is_string())
-        return ParseError(
-            fmt::format("{}: {}: '{}' must hold strings only", Where(file_, e), what, key));
-      out->push_back(e.as_string()->get());
-    }
-    return Status::Ok();
+    return rules::ReadTomlStrings(file_, t, key, out, what, /*single_ok=*/true);
   }
 
   Status String(const toml::table& t, std::string_view key, std::string* out,
                 std::string_view what) {
-    const toml::node* n = t.get(key);
-    if (!n) return Status::Ok();
-    if (!n->is_string())
-      return ParseError(fmt::format("{}: {}: '{}' must be a string", Where(file_, *n), what, key));
-    *out = n->as_string()->get();
-    return Status::Ok();
+    return rules::ReadTomlString(file_, t, key, out, what);
   }
 
   Result<std::shared_ptr<const re2::RE2>> Regex(const toml::node& at, const std::string& re,

@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include "rules/toml_fields.h"
+
 namespace leakguard::rules {
 namespace {}  // namespace
 
@@ -26,9 +28,7 @@ RE2::Options RegexOptions() {
 
 namespace {
 
-std::string Where(std::string_view file, const toml::node& n) {
-  return fmt::format("{}:{}", file, n.source().begin.line);
-}
+std::string Where(std::string_view file, const toml::node& n) { return TomlWhere(file, n); }
 
 // Go's regexp (used by gitleaks) accepts `(?<name>` since Go 1.22; RE2 here wants `(?P<name>`.
 std::string NormalizeRegex(std::string_view re) {
@@ -77,29 +77,12 @@ class Parser {
 
   Status String(const toml::table& t, std::string_view key, std::string* out,
                 std::string_view what) {
-    const toml::node* n = t.get(key);
-    if (!n) return Status::Ok();
-    if (!n->is_string())
-      return ParseError(fmt::format("{}: {}: '{}' must be a string", Where(file_, *n), what, key));
-    *out = n->as_string()->get();
-    return Status::Ok();
+    return ReadTomlString(file_, t, key, out, what);
   }
 
   Status StringArray(const toml::table& t, std::string_view key, std::vector<std::string>* out,
                      std::string_view what) {
-    const toml::node* n = t.get(key);
-    if (!n) return Status::Ok();
-    const toml::array* a = n->as_array();
-    if (!a)
-      return ParseError(
-          fmt::format("{}: {}: '{}' must be an array of strings", Where(file_, *n), what, key));
-    for (const toml::node& e : *a) {
-      if (!e.is_string())
-        return ParseError(
-            fmt::format("{}: {}: '{}' must be an array of strings", Where(file_, e), what, key));
-      out->push_back(e.as_string()->get());
-    }
-    return Status::Ok();
+    return ReadTomlStrings(file_, t, key, out, what);
   }
 
   Status CheckRegex(const toml::node& n, std::string_view what, std::string_view re,

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <set>
 
+#include "rules/toml_fields.h"
+
 namespace leakguard::rules {
 namespace {
 
@@ -253,6 +255,26 @@ TEST(DefaultRules, AtLeast120RulesWithUniqueIdsKeywordsAndTags) {
       for (const auto& x : al.regexes)
         EXPECT_TRUE(RE2(x, RegexOptions()).ok()) << r.id << ": " << x;
   }
+}
+
+TEST(TomlFields, StringsAndArraysWithFileAndLineInErrors) {
+  const toml::table t = toml::parse("a = \"x\"\nb = [\"y\", \"z\"]\nc = [\"y\", 3]\nd = 4\n");
+  std::string s;
+  EXPECT_TRUE(ReadTomlString("f.toml", t, "a", &s, "what").ok());
+  EXPECT_EQ(s, "x");
+  EXPECT_TRUE(ReadTomlString("f.toml", t, "missing", &s, "what").ok());  // absent: unchanged
+  EXPECT_EQ(s, "x");
+  EXPECT_EQ(ReadTomlString("f.toml", t, "d", &s, "what").message(),
+            "f.toml:4: what: 'd' must be a string");
+  std::vector<std::string> v;
+  EXPECT_TRUE(ReadTomlStrings("f.toml", t, "b", &v, "what").ok());
+  EXPECT_EQ(v, (std::vector<std::string>{"y", "z"}));
+  EXPECT_EQ(ReadTomlStrings("f.toml", t, "a", &v, "what").message(),
+            "f.toml:1: what: 'a' must be an array of strings");
+  EXPECT_TRUE(ReadTomlStrings("f.toml", t, "a", &v, "what", /*single_ok=*/true).ok());
+  EXPECT_EQ(v, (std::vector<std::string>{"y", "z", "x"}));
+  EXPECT_EQ(ReadTomlStrings("f.toml", t, "c", &v, "what").message(),
+            "f.toml:3: what: 'c' must be an array of strings");
 }
 
 }  // namespace
