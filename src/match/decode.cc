@@ -238,12 +238,8 @@ MaskFn ChooseAlphabetMask64() {
 }
 #endif
 
-// The end of the alphabet run starting at i, with the OR of its bytes' classes added to *flags,
-// and to *misplaced the number of its bytes + / - _ at a position (from i) that is not the last
-// of a group of four: each of those decodes to a byte >= 0x80 (see FindRuns).
-size_t ClassifyRunScalar(const unsigned char* p, size_t n, size_t i, uint8_t* flags,
-                         size_t* misplaced) {
-  const size_t start = i;
+// The end of the alphabet run starting at i, with the OR of its bytes' classes added to *flags.
+size_t ClassifyRunScalar(const unsigned char* p, size_t n, size_t i, uint8_t* flags) {
   uint8_t f = 0;
   for (; i + 8 <= n; i += 8) {  // eight at a time while all eight are in the run
     const uint8_t a = kClass[p[i]], b = kClass[p[i + 1]], c = kClass[p[i + 2]],
@@ -256,9 +252,6 @@ size_t ClassifyRunScalar(const unsigned char* p, size_t n, size_t i, uint8_t* fl
   }
   while (i < n && (kClass[p[i]] & kRun)) f |= kClass[p[i++]];
   *flags |= f;
-  if (f & (kStd | kUrl))
-    for (size_t k = start; k < i; ++k)
-      *misplaced += (kClass[p[k]] & (kStd | kUrl)) && (k - start) % 4 != 3;
   return i;
 }
 
@@ -279,9 +272,8 @@ __attribute__((target("avx2"))) inline uint32_t Equal32(__m256i v, char a, char 
 
 // The same, 32 bytes per step: each class is a compare, the run's end the first byte outside
 // the alphabet, and a class counts only for the bytes before that end.
-__attribute__((target("avx2,popcnt"))) size_t ClassifyRunAvx2(const unsigned char* p, size_t n,
-                                                              size_t i, uint8_t* flags,
-                                                              size_t* misplaced) {
+__attribute__((target("avx2"))) size_t ClassifyRunAvx2(const unsigned char* p, size_t n, size_t i,
+                                                       uint8_t* flags) {
   uint8_t f = 0;
   while (i + 32 <= n) {
     const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
@@ -303,8 +295,6 @@ __attribute__((target("avx2,popcnt"))) size_t ClassifyRunAvx2(const unsigned cha
     if (u & hex_letter) f |= kHexUpper;
     if (l & hex_letter) f |= kHexLower;
     if ((u | l) & ~hex_letter) f |= kNonHex;
-    // Chunks start a multiple of 4 from the run's start: bits 3, 7, ... are the last of a group.
-    *misplaced += static_cast<size_t>(__builtin_popcount((std | url) & valid & 0x77777777u));
     if (stop != 0) {
       *flags |= f;
       return i + static_cast<size_t>(__builtin_ctz(stop));
@@ -312,11 +302,11 @@ __attribute__((target("avx2,popcnt"))) size_t ClassifyRunAvx2(const unsigned cha
     i += 32;
   }
   *flags |= f;
-  return ClassifyRunScalar(p, n, i, flags, misplaced);
+  return ClassifyRunScalar(p, n, i, flags);
 }
 #endif
 
-using ClassifyFn = size_t (*)(const unsigned char*, size_t, size_t, uint8_t*, size_t*);
+using ClassifyFn = size_t (*)(const unsigned char*, size_t, size_t, uint8_t*);
 ClassifyFn ChooseClassifyRun() {
 #if defined(__SSE2__)
   __builtin_cpu_init();
@@ -431,15 +421,10 @@ void FindRuns(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan
     size_t chars = 0, pad = 0;
     bool wrapped = false;
     static const ClassifyFn classify_run = ChooseClassifyRun();
-    size_t misplaced = 0;
     for (;;) {
       const size_t line_start = i;
-      i = classify_run(p, n, i, &flags, &misplaced);
+      i = classify_run(p, n, i, &flags);
       const size_t line_len = i - line_start;
-      // A final group of fewer than four: its bytes need not reach a decoded byte, so they do not
-      // count (only the last line of a wrapped block can end so).
-      for (size_t k = i - line_len % 4; k < i; ++k)
-        misplaced -= (kClass[p[k]] & (kStd | kUrl)) != 0;
       chars += line_len;
       pad = 0;
       while (i < n && p[i] == '=' && pad < 2) {
@@ -472,12 +457,6 @@ void FindRuns(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan
     if (chars < limits.min_base64 || chars % 4 == 1) continue;
     if (!(flags & kUpper) || !(flags & kLower)) continue;
     if ((flags & kStd) && (flags & kUrl)) continue;
-    // In base64 of printable text + / - _ (62, 63) can only be the last character of a group of
-    // four: as the first, second or third it puts a byte >= 0x80 in the output (the top bits of
-    // its first, second or third byte). More such bytes than the decoder tolerates (DecodeSpan:
-    // a tenth of the output) and the decoding fails for certain: no span. This drops most
-    // identifiers (X509_STORE_CTX_get_error_depth) before they cost a decoding.
-    if (misplaced > (i - s) * 3 / 4 / 10) continue;
     spans->push_back({s, i, (flags & kUrl) ? Encoding::kBase64Url : Encoding::kBase64});
   }
 }
