@@ -536,7 +536,7 @@ TEST(RulesDatabase, BuiltInAllowlistsCompileOnFirstUseAndAllCompile) {
       for (const auto& re : al.Paths()) EXPECT_TRUE(re->ok()) << cr.rule->id;
     }
   }
-  EXPECT_GE(lists, 60u);  // 69 at the time of writing
+  EXPECT_GE(lists, 60u);    // 69 at the time of writing
   EXPECT_GE(regexes, 40u);  // 46
 }
 
