@@ -258,9 +258,12 @@ TEST(DecodeSpan, RejectsUnprintableAndIdentifiers) {
   EXPECT_EQ(out, "k");
 }
 
+// A base64 line ("hello world, secret!") and a hex line ("this is a secret text").
+constexpr std::string_view kBase64AndHexLines =
+    "a: aGVsbG8gd29ybGQsIHNlY3JldCE=\nb: 746869732069732061207365637265742074657874\n";
+
 TEST(DecodeSpans, JoinsPiecesWithNewlinesAndRecordsOffsets) {
-  const std::string text =
-      "a: aGVsbG8gd29ybGQsIHNlY3JldCE=\nb: 746869732069732061207365637265742074657874\n";
+  const std::string text(kBase64AndHexLines);
   std::string out;
   std::vector<DecodedPiece> pieces;
   size_t budget = 1000;
@@ -280,8 +283,7 @@ TEST(DecodeSpans, JoinsPiecesWithNewlinesAndRecordsOffsets) {
 }
 
 TEST(DecodeSpans, StopsAtTheBudget) {
-  const std::string text =
-      "a: aGVsbG8gd29ybGQsIHNlY3JldCE=\nb: 746869732069732061207365637265742074657874\n";
+  const std::string text(kBase64AndHexLines);
   std::string out;
   std::vector<DecodedPiece> pieces;
   size_t budget = 30;

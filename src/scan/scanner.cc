@@ -115,6 +115,14 @@ class ItemQueue {
   bool closed_ = false;
 };
 
+// Whether a candidate dropped for `why` still becomes a finding: every drop is shown with
+// --explain, and a location drop (path, allowlist by path or commit) is kept for a caller that
+// decides per location (`keep_location_drops`) when the content itself passed (`content_drop`).
+bool KeepDropped(DropReason why, DropReason content_drop, const ScanOptions& options) {
+  return why == DropReason::kNone || options.explain ||
+         (options.keep_location_drops && content_drop == DropReason::kNone);
+}
+
 bool IsGeneric(const match::RulesDatabase& db, uint32_t rule) {
   return db.rules()[rule].rule->HasTag("generic");
 }
@@ -291,9 +299,7 @@ void BuildFindings(const match::RulesDatabase& db, ByteView blob,
       detail = "covered by the secret decoded from it";
     }
     if (why == DropReason::kInlineAllow) ++*suppressed;
-    if (why != DropReason::kNone && !options.explain &&
-        !(options.keep_location_drops && c.drop == DropReason::kNone))
-      continue;
+    if (!KeepDropped(why, c.drop, options)) continue;
     Finding f = MakeFinding(db, c.rule, prov);
     starts.LocateSpan(c.secret_start, c.secret_end, &f);
     f.secret = secret;
@@ -360,9 +366,7 @@ void BuildDecodedFindings(const match::RulesDatabase& db, ByteView blob,
       detail = "decoded from inside a token a specific rule reports";
     }
     if (why == DropReason::kInlineAllow) ++*suppressed;
-    if (why != DropReason::kNone && !options.explain &&
-        !(options.keep_location_drops && content == DropReason::kNone))
-      continue;
+    if (!KeepDropped(why, content, options)) continue;
     Finding f = MakeFinding(db, c.rule, prov);
     starts.LocateSpan(d.span_start, d.span_end, &f);
     f.secret = secret;
