@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Archive benchmark: `leakguard scan ARCHIVE` against extracting the same archive to /dev/null.
 #
-#   bench/archive.sh [--size-mb N] [--seed S] [--bin PATH] [--runs R] [--corpus DIR]
+#   bench/archive.sh [--size-mb N] [--seed S] [--profile P[,P]] [--bin PATH] [--runs R]
+#                    [--corpus DIR]
 #
-# Packs the synthetic corpus of bench/gen_corpus.py (the one bench/macro.sh uses, default 100 MB,
-# reused when present) as corpus.zip (zip -r, deflate), corpus.tar.gz (tar -cz), corpus.tar.zst
+# For each corpus profile (default "ordinary,dense", as bench/macro.sh), packs the synthetic
+# corpus of bench/gen_corpus.py (the one bench/macro.sh uses, default 100 MB, reused when
+# present) as corpus.zip (zip -r, deflate), corpus.tar.gz (tar -cz), corpus.tar.zst
 # (when the zstd tool is present) and corpus.tar, then times — best of R runs (default 3), wall
 # clock and CPU (user + system, via /usr/bin/time) — in one run, so machine speed drifts cancel
 # out of the ratios:
@@ -25,11 +27,14 @@ corpus=""
 bin=""
 runs=3
 
-usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+profiles="ordinary,dense"
+
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size-mb) size_mb="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
+    --profile) profiles="$2"; shift 2 ;;
     --corpus) corpus="$2"; shift 2 ;;
     --bin) bin="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
@@ -44,11 +49,19 @@ done
 # shellcheck source=bench/common.sh
 source "$here/common.sh"
 lg_find_bin archive.sh "$here/../build-release/leakguard" "$here/../build/leakguard"
-lg_ensure_corpus
+lg_check_profiles archive.sh "$profiles"
+given_corpus="$corpus"
 
 export LEAKGUARD_CACHE_DIR="${LEAKGUARD_CACHE_DIR:-/tmp/leakguard-bench-corpus/hs-cache}"
 work="$(mktemp -d /tmp/leakguard-archive-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
+
+# One profile's corpus: its archives, timings, then recall against its manifest.
+bench_profile() {
+profile="$1"
+corpus="$given_corpus"
+lg_ensure_corpus
+rm -f "$work"/corpus.* "$work"/scan*.json
 
 # Archives of the corpus, paths relative to its root (as `python -m build` or `npm pack` would).
 (cd "$corpus" && zip -q -r -X "$work/corpus.zip" .)
@@ -61,7 +74,9 @@ if command -v zstd > /dev/null; then
 fi
 bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
 mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
-echo "corpus: $(find "$corpus" -type f | wc -l) files, $mb MB; leakguard: $bin; cores: $(nproc); best of $runs"
+echo
+echo "== profile $profile: corpus $corpus: $(find "$corpus" -type f | wc -l) files, $mb MB;" \
+  "leakguard: $bin; cores: $(nproc); best of $runs"
 for k in "${kinds[@]}"; do
   printf '  corpus.%-8s %8.1f MB\n' "$k" "$(awk -v b="$(stat -c %s "$work/corpus.$k")" 'BEGIN {print b / 1e6}')"
 done
@@ -143,4 +158,12 @@ for k in kinds:
     print(f"corpus.{k}: recall {hit}/{len(planted)}; {s['archives']['members']} members scanned, "
           f"{s['archives']['incomplete']} archives incomplete, {len(doc['findings'])} findings")
 EOF
+}
+
+if [[ -n "$given_corpus" ]]; then
+  bench_profile "${profiles%%,*}"
+else
+  IFS=',' read -r -a profile_list <<< "$profiles"
+  for p in "${profile_list[@]}"; do bench_profile "$p"; done
+fi
 exit 0

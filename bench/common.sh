@@ -15,21 +15,37 @@ lg_find_bin() {
   bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
 }
 
-# lg_ensure_corpus: from `here`, `size_mb`, `seed` and `corpus` (empty: the default path), sets
-# `corpus` and `manifest`, generating the corpus unless its stamp says it is the same size, seed
-# and generator version.
+# lg_check_profiles SCRIPT LIST: exits 2 unless LIST is a comma-separated list of corpus profiles.
+lg_check_profiles() {
+  local p list
+  IFS=',' read -r -a list <<< "$2"
+  [[ ${#list[@]} -gt 0 ]] || { echo "$1: --profile needs a value" >&2; exit 2; }
+  for p in "${list[@]}"; do
+    case "$p" in
+      dense|ordinary) ;;
+      *) echo "$1: unknown corpus profile '$p' (dense, ordinary)" >&2; exit 2 ;;
+    esac
+  done
+}
+
+# lg_ensure_corpus: from `here`, `size_mb`, `seed`, `profile` (dense when empty) and `corpus`
+# (empty: the default path), sets `corpus` and `manifest`, generating the corpus unless its stamp
+# says it is the same size, seed, profile and generator version.
 lg_ensure_corpus() {
-  [[ -n "$corpus" ]] || corpus="/tmp/leakguard-bench-corpus/corpus-${size_mb}mb-s${seed}"
+  local prof="${profile:-dense}" suffix=""
+  [[ "$prof" == dense ]] || suffix="-$prof"
+  [[ -n "$corpus" ]] || corpus="/tmp/leakguard-bench-corpus/corpus-${size_mb}mb-s${seed}${suffix}"
   corpus="${corpus%/}"
   manifest="$(dirname "$corpus")/$(basename "$corpus").planted.tsv"
   local stamp want_stamp
   stamp="$(dirname "$corpus")/$(basename "$corpus").stamp"
   want_stamp="size_mb=${size_mb} seed=${seed} version=$(sed -n 's/^GENERATOR_VERSION = //p' "$here/gen_corpus.py")"
+  [[ "$prof" == dense ]] || want_stamp+=" profile=$prof"
   mkdir -p "$(dirname "$corpus")"
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want_stamp" && -d "$corpus" ]]; then
     echo "corpus: reusing $corpus ($want_stamp)"
   else
     echo "corpus: generating $corpus ($want_stamp)"
-    python3 "$here/gen_corpus.py" "$corpus" --size-mb "$size_mb" --seed "$seed"
+    python3 "$here/gen_corpus.py" "$corpus" --size-mb "$size_mb" --seed "$seed" --profile "$prof"
   fi
 }

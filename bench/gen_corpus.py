@@ -1,13 +1,28 @@
 #!/usr/bin/env python3
 """Writes a reproducible synthetic source tree for leakguard's macro benchmark.
 
-    gen_corpus.py OUT_DIR [--size-mb N] [--seed S] [--force]
+    gen_corpus.py OUT_DIR [--size-mb N] [--seed S] [--profile dense|ordinary] [--force]
 
 The tree looks like a monorepo of many small projects: directories of .py .js .ts .go .java
 .yaml .json .md .env .properties .tf files whose lines have the shape of real code and config —
 identifiers, comments, config keys, URLs, UUIDs, hex digests, base64 blobs (high-entropy text that
-is not a secret) and, at a realistic rate, the words key/token/secret/password in identifiers, so
-the scanner's keyword prefilter fires the way it does on real repositories.
+is not a secret) and the words key/token/secret/password in identifiers and comments.
+
+Two profiles set how often those occur. Per MB of text (real trees: the text files of Debian 12's
+/usr/include, Python 3.11 stdlib, python3 dist-packages, Perl 5.36, node_modules and CMake 3.25
+modules; bench/corpus_density.py counts them the same way in all; token and key are about as common
+in both profiles as in the densest real tree):
+
+    per MB              secret password credential  URL hex>=32 UUID `= "16+ chars"`
+    densest real tree       16       39         21  298      25    1             387
+    ordinary               21       39         21  287      22    2             489
+    dense                  167      411        165 1318    1099  912            2591
+
+`dense` (the default; byte for byte the corpus of generator version 3) is a stress test: 4 to 900
+times the densest real tree in credential words and random values, so the stages after the
+Vectorscan pass (confirmation, filters, decoding) run far more often than on real code.
+`ordinary` keeps each measure near the densest real tree's (the tree with the most of it), the
+rest of the shape unchanged: what ordinary source code looks like to the scanner.
 
 About one FAKE secret per ~200 KiB is planted (GitHub ghp_ tokens, AWS AKIA ids, Slack xoxb-
 tokens, Stripe sk_live_ keys, PEM private key blocks, postgres URLs with passwords, generic
@@ -17,7 +32,7 @@ relative to OUT_DIR, line is 1-based (the first line of a PEM block) and kind is
 id expected to report it. OUT_DIR/../<name>.stamp records the parameters; it is written last, so a
 tree with a matching stamp is complete and can be reused.
 
-Output depends only on --size-mb, --seed and this file (Python's random.Random is stable across
+Output depends only on --size-mb, --seed, --profile and this file (Python's random.Random is stable across
 versions for the calls used here). Python 3 standard library only.
 """
 
@@ -30,6 +45,21 @@ import sys
 import zlib
 
 GENERATOR_VERSION = 3
+
+# Per-profile rates. None: the dense profile, whose code path draws exactly the random numbers of
+# generator version 3 (so its corpora are reused). For `ordinary`: `hot` is the share of
+# identifier words taken from HOT_WORDS; each other rate is the chance that a slot for that kind
+# of value keeps it (else it holds a plain identifier, or a comment without credential words).
+PROFILES = {
+    "dense": None,
+    "ordinary": {"hot": 0.03, "hex": 0.015, "uuid": 0.002, "b64": 0.15, "url": 0.18,
+                 "comment": 0.05},
+}
+# The ordinary profile draws HOT_WORDS with these weights (real code says "key" and "token" far
+# more often than "secret" or "password"), and its plain words leave out "auth" (which real code
+# has at a tenth of the rate WORDS would give it).
+HOT_WEIGHTS = {"key": 55, "token": 30, "api_key": 4, "access_token": 4, "secret": 2,
+               "password": 2, "credential": 2}
 PLANT_EVERY = 200 * 1024  # bytes, on average
 
 WORDS = (
@@ -40,12 +70,26 @@ WORDS = (
     "bucket object stream reader writer parser customer invoice payment product catalog search "
     "filter sort format encode decode hash digest signature schema model view router route service "
     "provider factory builder manager email address login auth").split()
+ORDINARY_WORDS = [w for w in WORDS if w != "auth"]
 # Words that make the keyword prefilter fire; real code is full of them.
 HOT_WORDS = "token key secret password credential api_key access_token".split()
 VERBS = ("get set load save build parse render fetch update delete create find validate handle "
          "process compute resolve apply").split()
 MODULES = ("os json logging requests typing express lodash react axios fmt context strings "
            "net/http util core models api internal storage handlers").split()
+# Comments without credential words or URLs, for the ordinary profile.
+COLD_COMMENTS = [
+    "TODO: handle the empty case before the loop",
+    "keep this in sync with the schema in migrations/",
+    "retry with exponential backoff, capped at the deadline",
+    "NOTE: order matters, the first match wins",
+    "convert to UTC before comparing timestamps",
+    "fall back to the default region when none is configured",
+    "this is O(n log n) because of the sort",
+    "FIXME: this allocates on every call",
+    "the caller holds the lock",
+    "empty input is not an error here",
+]
 COMMENTS = [
     "TODO: handle the empty case before the loop",
     "the upstream service returns 204 when nothing changed",
@@ -83,8 +127,9 @@ KINDS = ["github-pat", "aws-access-key-id", "slack-bot-token", "stripe-secret-ke
 
 
 class Gen:
-    def __init__(self, seed):
+    def __init__(self, seed, profile="dense"):
         self.r = random.Random(seed)
+        self.p = PROFILES[profile]
         r = self.r
         # Pools of random-looking values, drawn once: generating every one fresh would make the
         # generator several times slower and changes nothing for the scanner.
@@ -95,6 +140,17 @@ class Gen:
         self.templates = self._templates()
 
     # ---- primitives ----
+    def keep(self, kind):
+        """Whether a slot for `kind` gets one; always in the dense profile (drawing nothing)."""
+        return self.p is None or self.r.random() < self.p[kind]
+
+    def pick(self, kind, pool):
+        """A value from `pool`, or (ordinary profile, mostly) a plain identifier."""
+        return self.r.choice(pool) if self.keep(kind) else self.cold()
+
+    def comment(self):
+        return self.r.choice(COMMENTS if self.keep("comment") else COLD_COMMENTS)
+
     def chars(self, alphabet, n):
         return "".join(self.r.choice(alphabet) for _ in range(n))
 
@@ -104,7 +160,11 @@ class Gen:
 
     def word(self):
         r = self.r
-        return r.choice(HOT_WORDS) if r.random() < 0.04 else r.choice(WORDS)
+        if self.p is None:
+            return r.choice(HOT_WORDS) if r.random() < 0.04 else r.choice(WORDS)
+        if r.random() < self.p["hot"]:
+            return r.choices(list(HOT_WEIGHTS), list(HOT_WEIGHTS.values()))[0]
+        return r.choice(ORDINARY_WORDS)
 
     def snake(self):
         s = self.word()
@@ -126,6 +186,8 @@ class Gen:
 
     def url(self):
         r = self.r
+        if not self.keep("url"):
+            return self.snake()
         return f"https://{r.choice(HOSTS)}/v{r.randrange(1, 4)}/{self.snake()}/{self.num()}"
 
     def value(self):
@@ -134,12 +196,12 @@ class Gen:
         if k == 0: return self.num()
         if k == 1: return r.choice(["true", "false"])
         if k == 2: return self.url()
-        if k == 3: return r.choice(self.uuids)
-        if k == 4: return r.choice(self.hex40 if r.random() < 0.5 else self.hex64)
+        if k == 3: return self.pick("uuid", self.uuids)
+        if k == 4: return self.pick("hex", self.hex40 if r.random() < 0.5 else self.hex64)
         if k == 5: return self.snake()
         if k == 6: return r.choice(HOSTS)
-        if k == 7: return r.choice(self.b64)
-        return '"' + r.choice(COMMENTS)[:r.randrange(12, 40)] + '"'
+        if k == 7: return self.pick("b64", self.b64)
+        return '"' + self.comment()[:r.randrange(12, 40)] + '"'
 
     # ---- one line of each file type (without its newline) ----
     def line(self, ext):
@@ -149,7 +211,14 @@ class Gen:
     def _templates(self):
         r, sn, cm, num, val, url = self.r, self.snake, self.camel, self.num, self.value, self.url
         cold = self.cold
-        com = lambda: r.choice(COMMENTS)
+        com = self.comment
+        hex40 = lambda: self.pick("hex", self.hex40)
+        hex64 = lambda: self.pick("hex", self.hex64)
+        uuid = lambda: self.pick("uuid", self.uuids)
+        b64 = lambda: self.pick("b64", self.b64)
+        # A package-lock style integrity hash, or (ordinary profile, mostly) a version range.
+        integrity = lambda: (f"sha512-{r.choice(self.b64)}==" if self.keep("b64")
+                             else f"^{r.randrange(1, 9)}.{num()}.0")
         py = [
             lambda i: f"def {sn()}(self, {sn()}, {sn()}={num()}):",
             lambda i: f"{i}{sn()} = self.{sn()}.get(\"{sn()}\", {num()})",
@@ -159,7 +228,7 @@ class Gen:
             lambda i: f"{i}logger.info(\"{com()} %s\", {sn()})",
             lambda i: f"{i}if {sn()} is None or len({sn()}) > {num()}:",
             lambda i: f"{i}{sn()} = os.environ.get(\"{sn().upper()}\")",
-            lambda i: f"{i}{sn()} = \"{r.choice(self.hex40)}\"",
+            lambda i: f"{i}{sn()} = \"{hex40()}\"",
             lambda i: "",
         ]
         js = [
@@ -169,8 +238,8 @@ class Gen:
             lambda i: f"{i}if ({cm()}.{cm()} === undefined) {{ return null; }}",
             lambda i: f"{i}// {com()}",
             lambda i: f"{i}this.{cm()} = {cm()}({cm()}, {num()});",
-            lambda i: f"{i}\"{sn()}\": \"sha512-{r.choice(self.b64)}==\",",
-            lambda i: f"{i}const {cm()} = '{r.choice(self.uuids)}';",
+            lambda i: f"{i}\"{sn()}\": \"{integrity()}\",",
+            lambda i: f"{i}const {cm()} = '{uuid()}';",
             lambda i: f"{i}{cm()}.push({{ id: {num()}, name: '{sn()}' }});",
             lambda i: "}",
         ]
@@ -188,7 +257,7 @@ class Gen:
             lambda i: f"\t// {com()}",
             lambda i: f"\t{cm()}, err := s.{cm()}.{cm(True)}(ctx, {cm()})",
             lambda i: f"\t\"{r.choice(MODULES)}\"",
-            lambda i: f"\tconst {cm()} = \"{r.choice(self.hex64)}\"",
+            lambda i: f"\tconst {cm()} = \"{hex64()}\"",
             lambda i: "\t}",
             lambda i: "}",
         ]
@@ -211,21 +280,21 @@ class Gen:
             lambda i: f"      value: {val()}",
             lambda i: f"  image: registry.{r.choice(HOSTS)}/{sn()}:1.{num()}",
             lambda i: f"# {com()}",
-            lambda i: f"  checksum: sha256:{r.choice(self.hex64)}",
+            lambda i: f"  checksum: sha256:{hex64()}",
             lambda i: f"  {cold()}: {val()}",
             lambda i: f"  url: {url()}",
             lambda i: f"  replicas: {num()}",
         ]
         json_ = [
-            lambda i: f"  \"{cm()}\": \"{r.choice(self.uuids)}\",",
+            lambda i: f"  \"{cm()}\": \"{uuid()}\",",
             lambda i: f"  \"{cm()}\": {num()},",
             lambda i: f"  \"{sn()}\": \"{url()}\",",
-            lambda i: f"  \"data\": \"{r.choice(self.b64)}\",",
-            lambda i: f"  \"{sn()}\": {{\"id\": \"{r.choice(self.hex40)}\"}},",
+            lambda i: f"  \"data\": \"{b64()}\",",
+            lambda i: f"  \"{sn()}\": {{\"id\": \"{hex40()}\"}},",
             lambda i: f"  \"{cm()}\": \"{sn()}\",",
             lambda i: f"  \"{cm()}\": {r.choice(['true', 'false', 'null'])},",
             lambda i: f"  \"{sn()}\": [{num()}, {num()}, {num()}],",
-            lambda i: f"  \"integrity\": \"sha512-{r.choice(self.b64)}==\",",
+            lambda i: f"  \"integrity\": \"{integrity()}\",",
             lambda i: f"  \"{cm()}\": \"{com()}\",",
         ]
         md = [
@@ -259,7 +328,7 @@ class Gen:
             lambda i: f"  # {com()}",
             lambda i: f"  tags = {{ Name = \"{sn()}\", Env = \"prod\" }}",
             lambda i: f"  arn = \"arn:aws:iam::{self.chars(string.digits, 12)}:role/{sn()}\"",
-            lambda i: f"  {sn()} = \"{r.choice(self.uuids)}\"",
+            lambda i: f"  {sn()} = \"{uuid()}\"",
             lambda i: "}",
             lambda i: "",
         ]
@@ -331,6 +400,8 @@ def main():
     ap.add_argument("out_dir")
     ap.add_argument("--size-mb", type=int, default=300, help="total size in MiB (default 300)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--profile", choices=sorted(PROFILES), default="dense",
+                    help="how dense credential words and random values are (default dense)")
     ap.add_argument("--force", action="store_true",
                     help="replace OUT_DIR even if it was not written by this script")
     args = ap.parse_args()
@@ -350,7 +421,7 @@ def main():
             os.remove(p)
     os.makedirs(out, exist_ok=True)
 
-    g = Gen(args.seed)
+    g = Gen(args.seed, args.profile)
     r = g.r
     target = args.size_mb << 20
     written = 0
@@ -415,7 +486,8 @@ def main():
         for rel, line, kind in planted:
             f.write(f"{rel}\t{line}\t{kind}\n")
     with open(stamp, "w", encoding="utf-8") as f:
-        f.write(f"size_mb={args.size_mb} seed={args.seed} version={GENERATOR_VERSION}\n")
+        profile = "" if args.profile == "dense" else f" profile={args.profile}"
+        f.write(f"size_mb={args.size_mb} seed={args.seed} version={GENERATOR_VERSION}{profile}\n")
     print(f"gen_corpus: {n_files} files, {written / 1e6:.1f} MB, {len(planted)} planted secrets "
           f"-> {out}; manifest {manifest}", file=sys.stderr)
 

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Macro benchmark: `leakguard scan` over a synthetic source tree, against `cat` of the same files.
 #
-#   bench/macro.sh [--size-mb N] [--seed S] [--corpus DIR] [--bin PATH] [--runs R]
+#   bench/macro.sh [--size-mb N] [--seed S] [--profile P[,P]] [--corpus DIR] [--bin PATH]
+#                  [--runs R]
 #
-# Generates the corpus with bench/gen_corpus.py (default /tmp/leakguard-bench-corpus/
-# corpus-<N>mb-s<S>, reused when its stamp says the same size/seed/generator version), warms the
-# page cache, then times — best of R runs (default 3), wall clock via `date +%s.%N`:
+# For each profile (default "ordinary,dense"; see bench/gen_corpus.py: `ordinary` is as dense in
+# credential words and random values as the densest real trees measured, `dense` a stress test
+# 4-900x denser), generates the corpus with bench/gen_corpus.py (default
+# /tmp/leakguard-bench-corpus/corpus-<N>mb-s<S>[-ordinary], reused when its stamp says the same
+# size/seed/profile/generator version; --corpus DIR: that one corpus), warms the page cache, then
+# times — best of R runs (default 3), wall clock via `date +%s.%N`:
 #   cat        find DIR -type f | xargs cat > /dev/null     (the I/O + syscall floor)
 #   scan -j1   leakguard scan DIR --threads 1 -f json -o FILE
 #   scan -jN   leakguard scan DIR -f json -o FILE            (all cores)
@@ -24,11 +28,14 @@ corpus=""
 bin=""
 runs=3
 
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+profiles="ordinary,dense"
+
+usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size-mb) size_mb="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
+    --profile) profiles="$2"; shift 2 ;;
     --corpus) corpus="$2"; shift 2 ;;
     --bin) bin="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
@@ -40,18 +47,13 @@ done
 # shellcheck source=bench/common.sh
 source "$here/common.sh"
 lg_find_bin macro.sh "$here/../build-bench/leakguard" "$here/../build/leakguard"
-lg_ensure_corpus
+lg_check_profiles macro.sh "$profiles"
+given_corpus="$corpus"
 
 export LEAKGUARD_CACHE_DIR="${LEAKGUARD_CACHE_DIR:-/tmp/leakguard-bench-corpus/hs-cache}"
 work="$(mktemp -d /tmp/leakguard-macro.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-
-bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
-files=$(find "$corpus" -type f | wc -l)
-mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
 cores=$(nproc)
-echo "corpus: $files files, $mb MB; leakguard: $bin; cores: $cores; best of $runs"
-
 now() { date +%s.%N; }
 
 cat_all() { find "$corpus" -type f -print0 | xargs -0 cat > /dev/null; }
@@ -82,10 +84,24 @@ best_of() {
   echo "$best"
 }
 
-# Warm-up: page cache (cat twice) and the compiled rules database (a scan of an empty dir).
-cat_all; cat_all
+# The rules database, compiled and cached once before any timing.
 mkdir -p "$work/empty"
-run_ok "$bin" scan "$work/empty" -q -f json -o /dev/null  # compiles and caches the database
+run_ok "$bin" scan "$work/empty" -q -f json -o /dev/null
+
+# One profile's corpus: timings, then recall against its manifest.
+bench_profile() {
+profile="$1"
+corpus="$given_corpus"
+lg_ensure_corpus
+bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+files=$(find "$corpus" -type f | wc -l)
+mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
+echo
+echo "== profile ${profile}: corpus $corpus: $files files, $mb MB; leakguard: $bin; cores: $cores;" \
+  "best of $runs"
+
+# Warm-up: the page cache (cat twice).
+cat_all; cat_all
 startup=$(best_of scan_empty)
 
 t_cat=$(best_of cat_all)
@@ -150,4 +166,12 @@ many_n = len(load(many))
 if many_n != len(findings):
     print(f"WARNING: the multi-threaded scan reported {many_n} findings, single-threaded {len(findings)}")
 EOF
+}
+
+if [[ -n "$given_corpus" ]]; then
+  bench_profile "${profiles%%,*}"
+else
+  IFS=',' read -r -a profile_list <<< "$profiles"
+  for p in "${profile_list[@]}"; do bench_profile "$p"; done
+fi
 exit 0
