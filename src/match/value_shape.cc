@@ -12,9 +12,11 @@
 //     splits into many 1-2 letter words: `hYRBmQzF` -> h|YRBm|Qz|F),
 //   - the letter pairs inside words are, on average, no rarer than in English and code: each
 //     pair has a score, 8 * log2(26 * P(b | a)), from a table counted over CPython's standard
-//     library (bigram_table.inc, made by scripts/gen-bigram-table.py); the mean over all pairs
+//     library (bigram_table.inc, made by scripts/gen-word-tables.py); the mean over all pairs
 //     must be at least -0.3 bits. Words of three letters or fewer that stand alone between
-//     separators (`DB`, `JWT`, `id`) are abbreviations and are not scored.
+//     separators (`DB`, `JWT`, `id`) are abbreviations and are not scored. A word among the 3,000
+//     most frequent in the same sources (common_words.inc, by scripts/gen-word-tables.py) never
+//     counts against the value, whatever its pairs: `view` in `view_graph` ('ew' is rare in code).
 // On random strings the test says "word-like" for about 0.2% of 16-character base62 values and
 // under 0.05% at 24+, while 92% of the identifiers in the Python packages of a Debian system
 // pass (measured with the prototype in the commit adding this file). Short random values (6-8
@@ -22,6 +24,7 @@
 // clear the entropy threshold, and a dropped candidate stays visible under --explain.
 #include "match/value_shape.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -32,6 +35,11 @@ namespace {
 
 constexpr int8_t kBigram[26][26] = {
 #include "match/bigram_table.inc"
+};
+
+// Lower case and sorted, as scripts/gen-word-tables.py writes them (a test checks both).
+constexpr std::string_view kCommonWords[] = {
+#include "match/common_words.inc"
 };
 
 bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
@@ -145,6 +153,16 @@ bool IsWordSeparator(char c) {
   }
 }
 
+// Whether `w` (letters, any case) is one of kCommonWords.
+bool IsCommonWord(std::string_view w) {
+  constexpr size_t kMax = 12;
+  if (w.size() < 4 || w.size() > kMax) return false;
+  char lower[kMax];
+  for (size_t i = 0; i < w.size(); ++i) lower[i] = Lower(w[i]);
+  return std::binary_search(std::begin(kCommonWords), std::end(kCommonWords),
+                            std::string_view(lower, w.size()));
+}
+
 // The word test described at the top of the file.
 bool WordShape(std::string_view v) {
   // A leading sigil: $this->password, @password, @@count, :password, &cfg, *ptr.
@@ -166,6 +184,7 @@ bool WordShape(std::string_view v) {
     int word_score = 0;
     for (size_t k = 1; k < w.size(); ++k)
       word_score += kBigram[Lower(w[k - 1]) - 'a'][Lower(w[k]) - 'a'];
+    if (word_score < 0 && IsCommonWord(w)) word_score = 0;
     // A short word alone in its run may be an abbreviation (DB, JWT, id), whose letter pairs say
     // nothing: it counts only when it reads like a word (job, key), never against the value.
     if (alone && w.size() <= 3 && word_score < 0) return;
@@ -191,6 +210,52 @@ bool IsNumber(std::string_view v) {
       return false;
   }
   return digit;
+}
+
+// A version or version range as package manifests and tags write them: `1.2.3`, `^7.2.0`,
+// `~1.4`, `>=2.0.1`, `~> 3.1`, `v1.2.3`, `1.2.x`, `2.0.0-rc.1`, `v1.2.3-rc1-4f3a2b`. The core is
+// two to four dot-separated numbers (a wildcard after the first); a pre-release or build suffix
+// after '-' or '+' is made of short identifiers (12 characters at most each, 32 in all), so a
+// random token after a version-like prefix stays a candidate.
+bool IsVersion(std::string_view v) {
+  static constexpr std::string_view kOperators[] = {"~>", ">=", "<=", "==", "^", "~",
+                                                    ">",  "<",  "=",  "v",  "V"};
+  for (std::string_view op : kOperators)
+    if (v.starts_with(op)) {
+      v.remove_prefix(op.size());
+      break;
+    }
+  size_t i = 0;
+  int parts = 0;
+  for (;;) {
+    const size_t start = i;
+    while (i < v.size() && i - start < 9 && IsDigit(v[i])) ++i;
+    if (i == start) {
+      if (parts == 0 || i >= v.size() || (v[i] != 'x' && v[i] != 'X' && v[i] != '*')) return false;
+      ++i;
+    }
+    ++parts;
+    if (parts < 4 && i + 1 < v.size() && v[i] == '.') {
+      ++i;
+      continue;
+    }
+    break;
+  }
+  if (parts < 2) return false;
+  if (i == v.size()) return true;
+  if ((v[i] != '-' && v[i] != '+') || v.size() - i - 1 > 32 || i + 1 == v.size()) return false;
+  size_t ident = 0;
+  for (++i; i < v.size(); ++i) {
+    if (v[i] == '.' || v[i] == '-' || v[i] == '+') {
+      if (ident == 0) return false;
+      ident = 0;
+    } else if (IsAlnum(v[i]) && ++ident <= 12) {
+      continue;
+    } else {
+      return false;
+    }
+  }
+  return ident > 0;
 }
 
 bool IsUrlWithoutCredentials(std::string_view v) {
@@ -450,6 +515,7 @@ std::string_view WordLikeReason(std::string_view v) {
   for (std::string_view l : kLiterals)
     if (EqualsCaseless(v, l)) return "boolean or null literal";
   if (IsNumber(v)) return "number";
+  if (IsVersion(v)) return "version or version range";
   if (IsUrlWithoutCredentials(v)) return "URL without credentials";
   if (IsPath(v)) return "file path";
   if (IsCall(v)) return "function call";

@@ -58,12 +58,12 @@ std::string_view PublicKeyReason(std::string_view v);
 // `sample`, or holds one of them (or its plural) as a word: `sk_test_...`, `my-fake-token-1`.
 std::string_view TestFixtureReason(std::string_view v);
 
-// Word-like: a boolean/null literal, a number, a URL without credentials, a file path, a function
-// call (`getPassword()`), arithmetic on constants (`ERROR_BASE+12`), or a value made of words —
-// identifiers and references in any case convention (`my_secret_value`, `PasswordField`,
-// `new-password`, `self.password`, `config.apiKey`, `Optional<String>`), at most two digit runs of
-// at most four digits in all, and letter pairs that are common in English and code (a bigram table;
-// random strings fail it).
+// Word-like: a boolean/null literal, a number, a version or version range (`^1.2.3`,
+// `v2.0.0-rc.1`), a URL without credentials, a file path, a function call (`getPassword()`),
+// arithmetic on constants (`ERROR_BASE+12`), or a value made of words — identifiers and references
+// in any case convention (`my_secret_value`, `PasswordField`, `new-password`, `self.password`,
+// `config.apiKey`, `Optional<String>`), at most two digit runs of at most four digits in all, and
+// letter pairs that are common in English and code (a bigram table; random strings fail it).
 std::string_view WordLikeReason(std::string_view v);
 
 inline bool IsEnvLookup(std::string_view v) { return !EnvLookupReason(v).empty(); }

@@ -183,6 +183,14 @@ TEST(ValueShape, WordLikeValues) {
       {"12345678", "number"},
       {"3.14159", "number"},
       {"0xDEADBEEF", "number"},
+      {"^7.26319.0", "version or version range"},  // an npm dependency range
+      {"~1.4", "version or version range"},
+      {">=2.0.1", "version or version range"},
+      {"~>3.1", "version or version range"},
+      {"1.2.x", "version or version range"},
+      {"2.0.0-rc.1", "version or version range"},
+      {"v1.2.3-rc1-4f3a2b", "version or version range"},  // git describe
+      {"1.0.0+build.20240101", "version or version range"},
       {"https://vault.corp.local/v1/secret/data/app", "URL without credentials"},
       {"/run/secrets/db_password", "file path"},
       {"/etc/app/secret.key", "file path"},
@@ -194,7 +202,9 @@ TEST(ValueShape, WordLikeValues) {
       {"SecureRandom.hex(32)", "function call"},
       {"$this->getSecret();", "function call"},
       {"my_secret_value", "identifier or words"},
-      {"view_job", "identifier or words"},  // "job" alone in its run: a word, not an abbreviation
+      {"view_job", "identifier or words"},    // "job" alone in its run: a word, not an abbreviation
+      {"view_graph", "identifier or words"},  // "view" is a common word, though 'ew' is a rare pair
+      {"resolveSchema", "identifier or words"},
       {"PasswordField", "identifier or words"},
       {"new-password", "identifier or words"},
       {"DB_PASSWORD_SECRET", "identifier or words"},
@@ -222,9 +232,30 @@ TEST(ValueShape, WordLikeValues) {
       {"WINHTTP_ERROR_BASE+BASE_OFFSET", "arithmetic on constants"},
   };
   for (const auto& c : cases) EXPECT_EQ(WordLikeReason(c.value), c.reason) << c.value;
-  for (std::string_view s : {"", "https://user:pw@host/x", "a8Kx2(", "Tr0ub4dor", "P4ssw0rd!",
-                             "v1.2.3-rc1-4f3a2b", "/xK8mP2qR9vLzT4wB", "sk-H4AW1bXfY0iEDi4x"})
+  for (std::string_view s :
+       {"", "https://user:pw@host/x", "a8Kx2(", "Tr0ub4dor", "P4ssw0rd!", "/xK8mP2qR9vLzT4wB",
+        "sk-H4AW1bXfY0iEDi4x",
+        // Not versions: a random token after a version-like prefix, a dangling suffix, five parts.
+        "1.0.0-Kx8mP2qR9vLzT4wB9fQ", "v1.2.3-", "^1.2.3.4.5", "1.2-x9Qp!"})
     EXPECT_FALSE(IsWordLike(s)) << s << ": " << WordLikeReason(s);
+}
+
+// The common-words list is binary-searched: it must be sorted, lower case, 4-12 letters.
+TEST(ValueShape, CommonWordsListIsSortedLowerCase) {
+  constexpr std::string_view kWords[] = {
+#include "match/common_words.inc"
+  };
+  ASSERT_GT(std::size(kWords), 1000u);
+  for (size_t i = 0; i < std::size(kWords); ++i) {
+    const std::string_view w = kWords[i];
+    EXPECT_TRUE(w.size() >= 4 && w.size() <= 12) << w;
+    for (char c : w) {
+      EXPECT_TRUE(c >= 'a' && c <= 'z') << w;
+    }
+    if (i > 0) {
+      EXPECT_LT(kWords[i - 1], w);
+    }
+  }
 }
 
 // Random strings of the alphabets real tokens use are almost never word-like: at most 1% of 16+
