@@ -367,6 +367,18 @@ TEST(Placeholder, RecognisesStandIns) {
     EXPECT_TRUE(PlaceholderReason(s).empty()) << s;
 }
 
+// Values longer than StandInReason's stack buffer (a PEM block) take the same test.
+TEST(Placeholder, LongValues) {
+  std::string body;
+  for (int i = 0; body.size() < 2000; ++i) body += "MIIEq" + std::to_string(i * 7919) + "Zk/";
+  EXPECT_TRUE(PlaceholderReason(body).empty());
+  for (std::string_view marker : {"EXAMPLE", "Redacted", "xxxxx", "REPLACE_ME"}) {
+    std::string v = body;
+    v.insert(1500, marker);
+    EXPECT_EQ(PlaceholderReason(v), "placeholder word") << marker;
+  }
+}
+
 }  // namespace
 }  // namespace leakguard::match
 

@@ -5,8 +5,8 @@
 #include <cctype>
 #include <cstdint>
 #include <cstring>
+#include <string>
 
-#include "base/bytes.h"
 #include "match/value_shape.h"
 
 namespace leakguard::match {
@@ -49,20 +49,22 @@ std::string_view StandInReason(std::string_view s) {
   if ((s.front() == '<' && s.back() == '>') || (s.front() == '[' && s.back() == ']') ||
       (s.front() == '{' && s.back() == '}' && s.size() < 64 && s.find('"') == s.npos))
     return "bracketed placeholder";
-  // Lower-cased once, then a plain substring search per marker (this runs for every candidate).
-  char lower[256];
-  if (s.size() <= sizeof lower) {
-    for (size_t i = 0; i < s.size(); ++i) {
-      const char c = s[i];
-      lower[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-    }
-    const std::string_view l(lower, s.size());
-    for (std::string_view m : kMarkers)
-      if (l.find(m) != std::string_view::npos) return "placeholder word";
-  } else {
-    for (std::string_view m : kMarkers)
-      if (ContainsAsciiCaseless(s, m)) return "placeholder word";
+  // Lower-cased once, then a plain substring search per marker (this runs for every candidate;
+  // a value longer than the stack buffer, such as a PEM block, is lowered into a heap one).
+  char small[256];
+  std::string large;
+  char* lower = small;
+  if (s.size() > sizeof small) {
+    large.resize(s.size());
+    lower = large.data();
   }
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    lower[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+  }
+  const std::string_view l(lower, s.size());
+  for (std::string_view m : kMarkers)
+    if (l.find(m) != std::string_view::npos) return "placeholder word";
   // One character making most of the value: ghp_xxxxxxxx…, 0000000000, ************.
   if (s.size() >= 8) {
     std::array<uint32_t, 256> counts;
