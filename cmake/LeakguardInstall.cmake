@@ -4,7 +4,8 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(LEAKGUARD_LIBRARY_MODULES base redact rules match input findings report scan api)
+# rules_core: the rules module's objects other than the built-in tables (see src/CMakeLists.txt).
+set(LEAKGUARD_LIBRARY_MODULES base redact rules_core rules match input findings report scan api)
 set(leakguard_objects)
 foreach(m ${LEAKGUARD_LIBRARY_MODULES})
   list(APPEND leakguard_objects $<TARGET_OBJECTS:leakguard_${m}>)

@@ -381,19 +381,14 @@ Result<RuleSet> LoadConfigFile(const std::string& path, std::vector<std::string>
   return LoadConfigText(ss.str(), path, warnings, depth);
 }
 
-const RuleSet& DefaultRules() {
-  static const RuleSet* set = [] {
-    std::vector<std::string> warnings;
-    auto r = LoadConfigText(DefaultRulesToml(), kBuiltInFile, &warnings, 0,
-                            /*compile_regexes=*/false);
-    if (!r) {
-      std::fprintf(stderr, "leakguard: internal error: built-in rules: %s\n",
-                   r.error().message().c_str());
-      std::abort();
-    }
-    return new RuleSet(std::move(*r));
-  }();
-  return *set;
+Result<RuleSet> LoadDefaultRulesToml() {
+  std::vector<std::string> warnings;
+  auto r = LoadConfigText(DefaultRulesToml(), kBuiltInFile, &warnings, 0,
+                          /*compile_regexes=*/false);
+  if (r && !warnings.empty())
+    return Err(
+        ParseError(fmt::format("{} warning(s), the first: {}", warnings.size(), warnings[0])));
+  return r;
 }
 
 }  // namespace leakguard::rules

@@ -42,8 +42,13 @@ Result<RuleSet> LoadConfigText(std::string_view text, std::string_view file_name
 Result<RuleSet> LoadConfigFile(const std::string& path, std::vector<std::string>* warnings,
                                int depth = 0);
 
-// The built-in rules (rules/default.toml as embedded). Loaded once, then cached.
+// The built-in rules (rules/default.toml as embedded). Decoded once from the tables the build
+// made of rules/default.toml (rules_table.h: no TOML is parsed at run time), then cached.
 const RuleSet& DefaultRules();
+
+// Parses the embedded rules/default.toml as DefaultRules() holds it (regexes not compiled); an
+// error also when the loader warns. For the build-time generator of the tables and for tests.
+Result<RuleSet> LoadDefaultRulesToml();
 
 // The embedded rules/default.toml text.
 std::string_view DefaultRulesToml();

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <set>
 
+#include "rules/test_configs.h"
 #include "rules/toml_fields.h"
 
 namespace leakguard::rules {
@@ -16,26 +17,7 @@ Result<RuleSet> Load(std::string_view text, std::vector<std::string>* warnings =
 }
 
 TEST(Loader, ReadsEveryGitleaksRuleField) {
-  auto set = Load(R"(
-title = "custom"
-[[rules]]
-id = "acme-token"
-description = "Acme token"
-regex = '''(?i)acme[_-]?token\s*=\s*['"]?(acme_[a-z0-9]{16})'''
-secretGroup = 1
-entropy = 3.5
-keywords = ["ACME_", "acme-token"]
-path = '''\.env$'''
-tags = ["acme", "saas"]
-  [[rules.allowlists]]
-  description = "fixtures"
-  condition = "AND"
-  regexTarget = "line"
-  regexes = ['''fixture''']
-  paths = ['''^test/''']
-  stopwords = ["Dummy"]
-  commits = ["abc123"]
-)");
+  auto set = Load(kEveryGitleaksRuleField);
   ASSERT_TRUE(set.has_value()) << set.error().message();
   ASSERT_EQ(set->rules.size(), 1u);
   const Rule& r = set->rules[0];
