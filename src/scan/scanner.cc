@@ -149,16 +149,28 @@ class SpecificSpans {
   std::vector<std::pair<size_t, size_t>> spans_;  // (start, max end so far)
 };
 
-// Whether a raw candidate holds `secret` within [start, end) of the blob (candidates are sorted
-// by match start; a match starts at most a line's clip before its secret).
-bool RawHolds(const std::vector<Candidate>& raw, ByteView blob, size_t start, size_t end,
-              std::string_view secret) {
+// Whether `pred` holds for a raw candidate whose secret overlaps [start, end) of the blob
+// (candidates are sorted by match start; a match starts at most a line's clip before its secret).
+template <typename Pred>
+bool AnyRawOverlapping(const std::vector<Candidate>& raw, size_t start, size_t end, Pred pred) {
   const size_t from = start > 65536 ? start - 65536 : 0;
   auto it = std::lower_bound(raw.begin(), raw.end(), from,
                              [](const Candidate& c, size_t v) { return c.start < v; });
   for (; it != raw.end() && it->start < end; ++it)
-    if (it->secret_start < end && it->secret_end > start && it->Secret(blob) == secret) return true;
+    if (it->secret_start < end && it->secret_end > start && pred(*it)) return true;
   return false;
+}
+
+// A decoded candidate gives way to a raw one (the raw one wins) when a raw candidate in its span
+// holds the same secret, or when a reported (or inline-allowed) raw candidate of the same rule
+// lies in it: the decoding is then the same bytes read again by the same rule (an unquoted
+// password holding `%4D` percent-decodes, with its key, to another spelling of itself).
+bool RawWins(const std::vector<Candidate>& raw, ByteView blob, size_t start, size_t end,
+             uint32_t rule, std::string_view secret) {
+  return AnyRawOverlapping(raw, start, end, [&](const Candidate& c) {
+    return c.Secret(blob) == secret ||
+           (c.rule == rule && (c.drop == DropReason::kNone || c.drop == DropReason::kInlineAllow));
+  });
 }
 
 // The end shared by raw and decoded findings: `f` (located within the window's blob, at
@@ -344,7 +356,7 @@ void BuildDecodedFindings(const match::RulesDatabase& db, ByteView blob,
     if (d.span_start < window.report_from || d.span_start >= window.report_to) continue;
     const std::string_view secret = c.Secret(d.text);
     const std::string_view match = c.Match(d.text);
-    if (RawHolds(raw, blob, d.span_start, d.span_end, secret)) continue;  // the raw one wins
+    if (RawWins(raw, blob, d.span_start, d.span_end, c.rule, secret)) continue;
     if (!seen.emplace(d.span_start, c.rule, secret).second) continue;
     // The matcher judged inline allow comments on the decoded text's line; what counts is the
     // line of the encoded span.
