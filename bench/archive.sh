@@ -148,15 +148,21 @@ for k in kinds:
     with open(f"{work}/scan-{k}.json", encoding="utf-8") as f:
         doc = json.load(f)
     found = set()
+    reports = {}
     for fi in doc["findings"]:
         chain = fi.get("archive_chain") or []
         if len(chain) >= 2:
             member = chain[-1][2:] if chain[-1].startswith("./") else chain[-1]
             found.add((member, fi["line"]))
+            key = (member, fi["line"], fi["rule_id"])
+            reports[key] = reports.get(key, 0) + 1
     hit = len(planted & found)
+    other = len(found - planted)
+    dups = sum(n - 1 for n in reports.values() if n > 1)
     s = doc["summary"]
     print(f"corpus.{k}: recall {hit}/{len(planted)}; {s['archives']['members']} members scanned, "
-          f"{s['archives']['incomplete']} archives incomplete, {len(doc['findings'])} findings")
+          f"{s['archives']['incomplete']} archives incomplete, {len(doc['findings'])} findings "
+          f"({other} on other lines, {dups} duplicates)")
 EOF
 }
 

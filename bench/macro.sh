@@ -142,8 +142,10 @@ def rel(path):
 
 findings = load(one)
 at = collections.defaultdict(set)
+reports = collections.Counter()
 for fi in findings:
     at[(rel(fi["file"]), fi["line"])].add(fi["rule_id"])
+    reports[(rel(fi["file"]), fi["line"], fi["rule_id"])] += 1
 
 per_kind = collections.Counter(planted.values())
 found_kind = collections.Counter()
@@ -162,6 +164,8 @@ for kind in sorted(per_kind):
     print(f"  {kind:28s} {found_kind[kind]:5d}/{per_kind[kind]}")
 print(f"other findings (not on a planted line): {sum(other.values())}"
       + (" — " + ", ".join(f"{r} {c}" for r, c in other.most_common(5)) if other else ""))
+dups = sum(n - 1 for n in reports.values() if n > 1)
+print(f"duplicate findings (one rule reporting one line more than once): {dups}")
 many_n = len(load(many))
 if many_n != len(findings):
     print(f"WARNING: the multi-threaded scan reported {many_n} findings, single-threaded {len(findings)}")
