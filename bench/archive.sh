@@ -21,36 +21,15 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-size_mb=100
-seed=1
-corpus=""
-bin=""
-runs=3
-
-profiles="ordinary,dense"
-
 usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --size-mb) size_mb="$2"; shift 2 ;;
-    --seed) seed="$2"; shift 2 ;;
-    --profile) profiles="$2"; shift 2 ;;
-    --corpus) corpus="$2"; shift 2 ;;
-    --bin) bin="$2"; shift 2 ;;
-    --runs) runs="$2"; shift 2 ;;
-    -h|--help) usage 0 ;;
-    *) echo "archive.sh: unknown argument $1" >&2; usage 2 ;;
-  esac
-done
-
+# shellcheck source=bench/common.sh
+source "$here/common.sh"
+size_mb=100
+lg_parse_args archive.sh "$@"
 for tool in zip unzip tar gzip python3 /usr/bin/time; do
   command -v "$tool" > /dev/null || { echo "archive.sh: needs $tool" >&2; exit 1; }
 done
-# shellcheck source=bench/common.sh
-source "$here/common.sh"
 lg_find_bin archive.sh "$here/../build-release/leakguard" "$here/../build/leakguard"
-lg_check_profiles archive.sh "$profiles"
-given_corpus="$corpus"
 
 export LEAKGUARD_CACHE_DIR="${LEAKGUARD_CACHE_DIR:-/tmp/leakguard-bench-corpus/hs-cache}"
 work="$(mktemp -d /tmp/leakguard-archive-bench.XXXXXX)"
@@ -166,10 +145,5 @@ for k in kinds:
 EOF
 }
 
-if [[ -n "$given_corpus" ]]; then
-  bench_profile "${profiles%%,*}"
-else
-  IFS=',' read -r -a profile_list <<< "$profiles"
-  for p in "${profile_list[@]}"; do bench_profile "$p"; done
-fi
+lg_each_profile bench_profile
 exit 0

@@ -15,17 +15,45 @@ lg_find_bin() {
   bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
 }
 
-# lg_check_profiles SCRIPT LIST: exits 2 unless LIST is a comma-separated list of corpus profiles.
-lg_check_profiles() {
-  local p list
-  IFS=',' read -r -a list <<< "$2"
-  [[ ${#list[@]} -gt 0 ]] || { echo "$1: --profile needs a value" >&2; exit 2; }
+# lg_parse_args SCRIPT ARGS...: the options macro.sh and archive.sh share. Sets `seed`, `runs`,
+# `bin`, `given_corpus` (--corpus), `profiles` (comma-separated, checked) and, when given,
+# `size_mb` (the caller sets its default first); -h prints the caller's `usage`.
+lg_parse_args() {
+  local script="$1" p list
+  shift
+  seed=1 runs=3 bin="" given_corpus="" profiles="ordinary,dense"
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --size-mb) size_mb="$2"; shift 2 ;;
+      --seed) seed="$2"; shift 2 ;;
+      --profile) profiles="$2"; shift 2 ;;
+      --corpus) given_corpus="$2"; shift 2 ;;
+      --bin) bin="$2"; shift 2 ;;
+      --runs) runs="$2"; shift 2 ;;
+      -h|--help) usage 0 ;;
+      *) echo "$script: unknown argument $1" >&2; usage 2 ;;
+    esac
+  done
+  IFS=',' read -r -a list <<< "$profiles"
+  [[ ${#list[@]} -gt 0 ]] || { echo "$script: --profile needs a value" >&2; exit 2; }
   for p in "${list[@]}"; do
     case "$p" in
       dense|ordinary) ;;
-      *) echo "$1: unknown corpus profile '$p' (dense, ordinary)" >&2; exit 2 ;;
+      *) echo "$script: unknown corpus profile '$p' (dense, ordinary)" >&2; exit 2 ;;
     esac
   done
+}
+
+# lg_each_profile FUNCTION: FUNCTION PROFILE for each of `profiles`, or once (the first profile,
+# used only if the corpus must be generated) when --corpus named one corpus.
+lg_each_profile() {
+  local p list
+  if [[ -n "$given_corpus" ]]; then
+    "$1" "${profiles%%,*}"
+    return
+  fi
+  IFS=',' read -r -a list <<< "$profiles"
+  for p in "${list[@]}"; do "$1" "$p"; done
 }
 
 # lg_ensure_corpus: from `here`, `size_mb`, `seed`, `profile` (dense when empty) and `corpus`

@@ -22,33 +22,12 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-size_mb=300
-seed=1
-corpus=""
-bin=""
-runs=3
-
-profiles="ordinary,dense"
-
 usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --size-mb) size_mb="$2"; shift 2 ;;
-    --seed) seed="$2"; shift 2 ;;
-    --profile) profiles="$2"; shift 2 ;;
-    --corpus) corpus="$2"; shift 2 ;;
-    --bin) bin="$2"; shift 2 ;;
-    --runs) runs="$2"; shift 2 ;;
-    -h|--help) usage 0 ;;
-    *) echo "macro.sh: unknown argument $1" >&2; usage 2 ;;
-  esac
-done
-
 # shellcheck source=bench/common.sh
 source "$here/common.sh"
+size_mb=300
+lg_parse_args macro.sh "$@"
 lg_find_bin macro.sh "$here/../build-bench/leakguard" "$here/../build/leakguard"
-lg_check_profiles macro.sh "$profiles"
-given_corpus="$corpus"
 
 export LEAKGUARD_CACHE_DIR="${LEAKGUARD_CACHE_DIR:-/tmp/leakguard-bench-corpus/hs-cache}"
 work="$(mktemp -d /tmp/leakguard-macro.XXXXXX)"
@@ -172,10 +151,5 @@ if many_n != len(findings):
 EOF
 }
 
-if [[ -n "$given_corpus" ]]; then
-  bench_profile "${profiles%%,*}"
-else
-  IFS=',' read -r -a profile_list <<< "$profiles"
-  for p in "${profile_list[@]}"; do bench_profile "$p"; done
-fi
+lg_each_profile bench_profile
 exit 0

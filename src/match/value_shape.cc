@@ -126,7 +126,9 @@ void ForEachWord(std::string_view v, F&& f) {
 }
 
 // Separators a word-like value may hold between its words (identifier, reference, path and
-// type-name punctuation). Password symbols (!#%^+=@ and quotes) are not among them.
+// type-name punctuation). Password symbols (!#%^+=@ and quotes) are not among them; '*' and '&'
+// count only beside a non-alphanumeric byte or the value's end (`char*`, `const Foo&`,
+// `Vec<&str>`): between two letters or digits they are password symbols (`aldQsa*i1Rym78`).
 bool IsWordSeparator(char c) {
   switch (c) {
     case '_':
@@ -169,8 +171,14 @@ bool WordShape(std::string_view v) {
   while (!v.empty() && (v[0] == '$' || v[0] == '@' || v[0] == ':' || v[0] == '&' || v[0] == '*'))
     v.remove_prefix(1);
   if (v.empty()) return false;
-  for (char c : v)
-    if (!IsAlnum(c) && !IsWordSeparator(c)) return false;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (IsAlnum(c)) continue;
+    if (!IsWordSeparator(c)) return false;
+    if ((c == '*' || c == '&') && i > 0 && i + 1 < v.size() && IsAlnum(v[i - 1]) &&
+        IsAlnum(v[i + 1]))
+      return false;
+  }
   int words = 0, singles = 0, letters = 0, digit_runs = 0, digits = 0, pairs = 0, score = 0;
   ForEachWord(v, [&](std::string_view w, bool is_digits, bool alone) {
     if (is_digits) {

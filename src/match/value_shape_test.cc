@@ -222,6 +222,9 @@ TEST(ValueShape, WordLikeValues) {
       {"SecureString", "identifier or words"},
       {"Optional<String>", "identifier or words"},
       {"std::string", "identifier or words"},
+      {"char*", "identifier or words"},
+      {"const std::string&", "identifier or words"},
+      {"Vec<&str>", "identifier or words"},
       {"projects.secrets.versions.access", "identifier or words"},
       {"secrets/db_password.txt", "identifier or words"},
       {"correcthorsebatterystaple", "identifier or words"},
@@ -236,7 +239,9 @@ TEST(ValueShape, WordLikeValues) {
        {"", "https://user:pw@host/x", "a8Kx2(", "Tr0ub4dor", "P4ssw0rd!", "/xK8mP2qR9vLzT4wB",
         "sk-H4AW1bXfY0iEDi4x",
         // Not versions: a random token after a version-like prefix, a dangling suffix, five parts.
-        "1.0.0-Kx8mP2qR9vLzT4wB9fQ", "v1.2.3-", "^1.2.3.4.5", "1.2-x9Qp!"})
+        "1.0.0-Kx8mP2qR9vLzT4wB9fQ", "v1.2.3-", "^1.2.3.4.5", "1.2-x9Qp!",
+        // '*' and '&' between letters or digits are password symbols, not type punctuation.
+        "aldQsa*i1Rym78", "Tr0ub&dor3x"})
     EXPECT_FALSE(IsWordLike(s)) << s << ": " << WordLikeReason(s);
 }
 
