@@ -54,7 +54,7 @@ fi
 bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
 mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
 echo
-echo "== profile $profile: corpus $corpus: $(find "$corpus" -type f | wc -l) files, $mb MB;" \
+echo "== $(lg_corpus_label): $corpus: $(find "$corpus" -type f | wc -l) files, $mb MB;" \
   "leakguard: $bin; cores: $(nproc); best of $runs"
 for k in "${kinds[@]}"; do
   printf '  corpus.%-8s %8.1f MB\n' "$k" "$(awk -v b="$(stat -c %s "$work/corpus.$k")" 'BEGIN {print b / 1e6}')"
@@ -114,6 +114,7 @@ done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
+if [[ -n "$manifest" ]]; then
 python3 - "$manifest" "$work" "${kinds[@]}" <<'EOF'
 import json, sys
 manifest, work, kinds = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -143,6 +144,9 @@ for k in kinds:
           f"{s['archives']['incomplete']} archives incomplete, {len(doc['findings'])} findings "
           f"({other} on other lines, {dups} duplicates)")
 EOF
+else
+  echo "recall: no manifest (a tree not made by gen_corpus.py)"
+fi
 }
 
 lg_each_profile bench_profile

@@ -57,16 +57,28 @@ lg_each_profile() {
 }
 
 # lg_ensure_corpus: from `here`, `size_mb`, `seed`, `profile` (dense when empty) and `corpus`
-# (empty: the default path), sets `corpus` and `manifest`, generating the corpus unless its stamp
-# says it is the same size, seed, profile and generator version.
+# (empty: the default path), sets `corpus` and `manifest` (empty when the tree has none). The
+# default path is generated unless its stamp says the same size, seed, profile and generator
+# version. A corpus named with --corpus is never regenerated: an existing one is used as it is
+# (with its manifest when gen_corpus.py wrote it; any other tree without one), a missing one is
+# generated with these parameters.
 lg_ensure_corpus() {
-  local prof="${profile:-dense}" suffix=""
+  local prof="${profile:-dense}" suffix="" named="$corpus"
   [[ "$prof" == dense ]] || suffix="-$prof"
   [[ -n "$corpus" ]] || corpus="/tmp/leakguard-bench-corpus/corpus-${size_mb}mb-s${seed}${suffix}"
   corpus="${corpus%/}"
   manifest="$(dirname "$corpus")/$(basename "$corpus").planted.tsv"
   local stamp want_stamp
   stamp="$(dirname "$corpus")/$(basename "$corpus").stamp"
+  if [[ -n "$named" && -d "$corpus" ]]; then
+    if [[ -f "$stamp" ]]; then
+      echo "corpus: using $corpus ($(cat "$stamp"))"
+    else
+      echo "corpus: using $corpus (not made by gen_corpus.py: no recall figures)"
+      manifest=""
+    fi
+    return
+  fi
   want_stamp="size_mb=${size_mb} seed=${seed} version=$(sed -n 's/^GENERATOR_VERSION = //p' "$here/gen_corpus.py")"
   [[ "$prof" == dense ]] || want_stamp+=" profile=$prof"
   mkdir -p "$(dirname "$corpus")"
@@ -76,4 +88,9 @@ lg_ensure_corpus() {
     echo "corpus: generating $corpus ($want_stamp)"
     python3 "$here/gen_corpus.py" "$corpus" --size-mb "$size_mb" --seed "$seed" --profile "$prof"
   fi
+}
+
+# lg_corpus_label: how the reports name the corpus: its profile, or "corpus" when --corpus named it.
+lg_corpus_label() {
+  if [[ -n "$given_corpus" ]]; then echo "corpus"; else echo "profile ${profile}"; fi
 }

@@ -76,7 +76,7 @@ bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}
 files=$(find "$corpus" -type f | wc -l)
 mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
 echo
-echo "== profile ${profile}: corpus $corpus: $files files, $mb MB; leakguard: $bin; cores: $cores;" \
+echo "== $(lg_corpus_label): $corpus: $files files, $mb MB; leakguard: $bin; cores: $cores;" \
   "best of $runs"
 
 # Warm-up: the page cache (cat twice).
@@ -99,6 +99,7 @@ row "leakguard scan (${cores} cores)" "$t_n"
 printf '%-28s %10s %10.3f\n' "startup (empty dir)" "" "$startup"
 echo
 
+if [[ -n "$manifest" ]]; then
 python3 - "$corpus" "$manifest" "$work/scan1.json" "$work/scanN.json" <<'EOF'
 import collections, json, os, sys
 
@@ -149,6 +150,9 @@ many_n = len(load(many))
 if many_n != len(findings):
     print(f"WARNING: the multi-threaded scan reported {many_n} findings, single-threaded {len(findings)}")
 EOF
+else
+  echo "recall: no manifest (a tree not made by gen_corpus.py)"
+fi
 }
 
 lg_each_profile bench_profile
