@@ -7,15 +7,15 @@
 # For each corpus profile (default "ordinary,dense", as bench/macro.sh), packs the synthetic
 # corpus of bench/gen_corpus.py (the one bench/macro.sh uses, default 100 MB, reused when
 # present) as corpus.zip (zip -r, deflate), corpus.tar.gz (tar -cz), corpus.tar.zst
-# (when the zstd tool is present) and corpus.tar, then times — best of R runs (default 3), wall
-# clock and CPU (user + system, via /usr/bin/time) — in one run, so machine speed drifts cancel
-# out of the ratios:
+# (when the zstd tool is present) and corpus.tar, then times R rounds (default 3) of these three
+# commands in turn per archive, wall clock and CPU (user + system, via /usr/bin/time), so that
+# machine speed drifts cancel out of the ratios:
 #   baseline   unzip -p corpus.zip > /dev/null;  tar -xOf corpus.tar[.gz|.zst] > /dev/null
 #   scan -j1   leakguard scan ARCHIVE --threads 1 -f json -o FILE
 #   scan -jN   leakguard scan ARCHIVE -f json -o FILE     (all cores)
-# and prints wall seconds, MB/s of uncompressed content, the wall-time ratio to the baseline
-# (target: the all-cores scan within 1.5x) and the CPU-time ratio (the work done, which a busy
-# machine disturbs less; for -jN it sums both cores). Recall: findings inside each archive are
+# and prints the best wall seconds, MB/s of uncompressed content, the wall-time ratio to the
+# baseline (target: the all-cores scan within 1.5x), the CPU-time ratio (the work done, which a
+# busy machine disturbs less; for -jN it sums both cores) and the median wall time and ratio. Recall: findings inside each archive are
 # matched to the corpus manifest by member path and line, as macro.sh does for the tree.
 # Exit 0 unless something could not run.
 set -euo pipefail
@@ -65,20 +65,22 @@ run_ok() {
   "$@" || rc=$?
   if (( rc > 1 )); then echo "archive.sh: '$*' failed with exit code $rc" >&2; exit 1; fi
 }
-# Best-of-R of a command: prints "wall cpu" (seconds) of the run with the best wall time.
-best_of() {
-  local best="" best_cpu="" i wall cpu rc
-  for ((i = 0; i < runs; i++)); do
-    rc=0
-    /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" || rc=$?
-    if (( rc > 1 )); then echo "archive.sh: '$*' failed with exit code $rc" >&2; exit 1; fi
-    read -r wall user sys < <(tail -1 "$work/time")
-    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
-    if [[ -z "$best" ]] || awk -v d="$wall" -v b="$best" 'BEGIN {exit !(d < b)}'; then
-      best="$wall"; best_cpu="$cpu"
-    fi
-  done
-  echo "$best $best_cpu"
+# One run of a command (after NAME): appends "wall cpu" in seconds to $work/times.NAME — wall
+# clock from `date +%s%N`, CPU (user + system) from /usr/bin/time (10 ms resolution).
+time_one() {
+  local name="$1" rc=0 t0 t1 user sys
+  shift
+  t0=$(date +%s%N)
+  /usr/bin/time -f "%U %S" -o "$work/time" "$@" || rc=$?
+  t1=$(date +%s%N)
+  if (( rc > 1 )); then echo "archive.sh: '$*' failed with exit code $rc" >&2; exit 1; fi
+  read -r user sys < <(tail -1 "$work/time")
+  awk -v a="$t0" -v b="$t1" -v u="$user" -v s="$sys" \
+    'BEGIN {printf "%.3f %.2f\n", (b - a) / 1e9, u + s}' >> "$work/times.$name"
+}
+# "best-wall cpu-of-that-run median-wall" of the runs recorded for NAME.
+best_median() {
+  sort -n "$work/times.$1" | awk '{w[NR] = $1; c[NR] = $2} END {print w[1], c[1], w[int((NR + 1) / 2)]}'
 }
 extract() {
   case "$1" in
@@ -97,18 +99,27 @@ mkdir -p "$work/empty"
 run_ok "$bin" scan "$work/empty" -q -f json -o /dev/null
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-34s %8s %8s %8s %10s %10s\n' "" "wall s" "cpu s" "MB/s" "x wall" "x cpu"
+printf '%-34s %7s %6s %7s %7s %6s %9s %7s\n' "" "wall s" "cpu s" "MB/s" "x wall" "x cpu" \
+  "median s" "x wall"
 for k in "${kinds[@]}"; do
   base_name=$([[ "$k" == zip ]] && echo "unzip -p corpus.zip" || echo "tar -xOf corpus.$k")
-  read -r t_base c_base < <(best_of bash -c 'extract "$0"' "$k")
-  read -r t_1 c_1 < <(best_of bash -c 'scan_1 "$0"' "$k")
-  read -r t_n c_n < <(best_of bash -c 'scan_n "$0"' "$k")
-  for row in "$base_name|$t_base|$c_base" "leakguard scan corpus.$k -j1|$t_1|$c_1" \
-             "leakguard scan corpus.$k -j$(nproc)|$t_n|$c_n"; do
-    IFS='|' read -r name t c <<< "$row"
-    awk -v name="$name" -v t="$t" -v c="$c" -v tb="$t_base" -v cb="$c_base" -v mb="$mb" \
-      'BEGIN {printf "%-34s %8.3f %8.2f %8.1f %10.2f %10.2f\n", name, t, c, (t > 0 ? mb / t : 0),
-              (tb > 0 ? t / tb : 0), (cb > 0 ? c / cb : 0)}'
+  # R rounds, each running the three commands in turn: a slow phase falls on all of them alike.
+  rm -f "$work"/times.*
+  for ((round = 0; round < runs; round++)); do
+    time_one base bash -c 'extract "$0"' "$k"
+    time_one one bash -c 'scan_1 "$0"' "$k"
+    time_one all bash -c 'scan_n "$0"' "$k"
+  done
+  read -r t_base c_base m_base < <(best_median base)
+  for row in "$base_name|base" "leakguard scan corpus.$k -j1|one" \
+             "leakguard scan corpus.$k -j$(nproc)|all"; do
+    IFS='|' read -r name key <<< "$row"
+    read -r t c m < <(best_median "$key")
+    awk -v name="$name" -v t="$t" -v c="$c" -v m="$m" -v tb="$t_base" -v cb="$c_base" \
+      -v mbase="$m_base" -v mb="$mb" \
+      'BEGIN {printf "%-34s %7.3f %6.2f %7.1f %7.2f %6.2f %9.3f %7.2f\n", name, t, c,
+              (t > 0 ? mb / t : 0), (tb > 0 ? t / tb : 0), (cb > 0 ? c / cb : 0), m,
+              (mbase > 0 ? m / mbase : 0)}'
   done
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

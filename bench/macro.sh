@@ -9,14 +9,16 @@
 # 4-900x denser), generates the corpus with bench/gen_corpus.py (default
 # /tmp/leakguard-bench-corpus/corpus-<N>mb-s<S>[-ordinary], reused when its stamp says the same
 # size/seed/profile/generator version; --corpus DIR: that one corpus), warms the page cache, then
-# times — best of R runs (default 3), wall clock via `date +%s.%N`:
+# times R rounds (default 3) of each command in turn, wall clock via `date +%s.%N`:
 #   cat        find DIR -type f | xargs cat > /dev/null     (the I/O + syscall floor)
 #   scan -j1   leakguard scan DIR --threads 1 -f json -o FILE
 #   scan -jN   leakguard scan DIR -f json -o FILE            (all cores)
 #   startup    leakguard scan EMPTY-DIR -q -f json -o /dev/null
-# and prints MB, seconds, MB/s and the ratio to cat. The JSON report of the single-thread run is
-# compared with the corpus manifest (<corpus>.planted.tsv): a planted secret counts as found when a
-# finding is on its file and line; findings on other lines are counted as "other findings".
+# and prints MB, the best and the median time of each with MB/s and the ratios to cat's best and
+# median (taking turns, a slow phase of the machine falls on all commands alike). The JSON
+# report of the single-thread run is compared with the corpus manifest (<corpus>.planted.tsv): a
+# planted secret counts as found when a finding is on its file and line; findings on other lines
+# are counted as "other findings".
 # The rules database is compiled once before timing (cached in LEAKGUARD_CACHE_DIR), so the
 # numbers are steady-state scans. Exit 0 unless something could not run.
 set -euo pipefail
@@ -51,16 +53,17 @@ run_ok() {
   fi
 }
 
-# Best-of-R wall time of a function, printed in seconds.
-best_of() {
-  local best="" t0 t1 d i
-  for ((i = 0; i < runs; i++)); do
-    t0=$(now); run_ok "$@"; t1=$(now)
-    d=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
-    echo "  $1 run $((i + 1)): ${d}s" >&2
-    if [[ -z "$best" ]] || awk -v d="$d" -v b="$best" 'BEGIN {exit !(d < b)}'; then best="$d"; fi
-  done
-  echo "$best"
+# Wall time of one run of a function, in seconds, appended to the file $work/times.NAME.
+time_one() {
+  local t0 t1 d
+  t0=$(now); run_ok "$1"; t1=$(now)
+  d=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}')
+  echo "  $1: ${d}s" >&2
+  echo "$d" >> "$work/times.$1"
+}
+# "best median" of the times recorded for a function.
+best_median() {
+  sort -n "$work/times.$1" | awk '{a[NR] = $1} END {print a[1], a[int((NR + 1) / 2)]}'
 }
 
 # The rules database, compiled and cached once before any timing.
@@ -77,26 +80,30 @@ files=$(find "$corpus" -type f | wc -l)
 mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
 echo
 echo "== $(lg_corpus_label): $corpus: $files files, $mb MB; leakguard: $bin; cores: $cores;" \
-  "best of $runs"
+  "$runs rounds"
 
-# Warm-up: the page cache (cat twice).
+# Warm-up: the page cache (cat twice). Then R rounds, each timing every command once.
 cat_all; cat_all
-startup=$(best_of scan_empty)
-
-t_cat=$(best_of cat_all)
-t_1=$(best_of scan_1)
-t_n=$(best_of scan_n)
+rm -f "$work"/times.*
+for ((round = 0; round < runs; round++)); do
+  for f in scan_empty cat_all scan_1 scan_n; do time_one "$f"; done
+done
+read -r t_cat t_cat_med < <(best_median cat_all)
 
 echo
-printf '%-28s %10s %10s %10s %10s\n' "" "MB" "seconds" "MB/s" "x cat"
+printf '%-28s %7s %8s %8s %7s %9s %7s\n' "" "MB" "best s" "MB/s" "x cat" "median s" "x cat"
 row() {
-  awk -v name="$1" -v mb="$mb" -v t="$2" -v tc="$t_cat" \
-    'BEGIN {printf "%-28s %10.1f %10.3f %10.1f %10.1f\n", name, mb, t, (t > 0 ? mb / t : 0), (tc > 0 ? t / tc : 0)}'
+  local t tm
+  read -r t tm < <(best_median "$2")
+  awk -v name="$1" -v mb="$3" -v t="$t" -v tm="$tm" -v tc="$t_cat" -v tcm="$t_cat_med" \
+    'BEGIN {printf "%-28s %7s %8.3f %8s %7s %9.3f %7s\n", name, mb, t,
+            (mb == "" ? "" : sprintf("%.1f", mb / t)), (mb == "" ? "" : sprintf("%.2f", t / tc)),
+            tm, (mb == "" ? "" : sprintf("%.2f", tm / tcm))}'
 }
-row "cat" "$t_cat"
-row "leakguard scan --threads 1" "$t_1"
-row "leakguard scan (${cores} cores)" "$t_n"
-printf '%-28s %10s %10.3f\n' "startup (empty dir)" "" "$startup"
+row "cat" cat_all "$mb"
+row "leakguard scan --threads 1" scan_1 "$mb"
+row "leakguard scan (${cores} cores)" scan_n "$mb"
+row "startup (empty dir)" scan_empty ""
 echo
 
 if [[ -n "$manifest" ]]; then
