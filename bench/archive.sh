@@ -55,7 +55,7 @@ bytes=$(find "$corpus" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}
 mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
 echo
 echo "== $(lg_corpus_label): $corpus: $(find "$corpus" -type f | wc -l) files, $mb MB;" \
-  "leakguard: $bin; cores: $(nproc); best of $runs"
+  "leakguard: $bin; cores: $(nproc); $runs rounds"
 for k in "${kinds[@]}"; do
   printf '  corpus.%-8s %8.1f MB\n' "$k" "$(awk -v b="$(stat -c %s "$work/corpus.$k")" 'BEGIN {print b / 1e6}')"
 done

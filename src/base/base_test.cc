@@ -4,6 +4,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "base/glob.h"
@@ -25,55 +26,31 @@ struct CaseName {
 };
 
 // ---------------------------------------------------------------------------------------------
-// GitBlobId: the ids below come from `git hash-object --stdin`.
+// KeyedContentHash: equal content, equal keys; any other content (another byte, another length,
+// an embedded NUL) another key, including inputs of several Poly1305 blocks and of none.
 
-struct BlobIdCase {
-  std::string name;
-  std::string content;
-  std::string git_id;
-};
-void PrintTo(const BlobIdCase& c, std::ostream* os) { *os << c.name; }
-
-class GitBlobIdTest : public testing::TestWithParam<BlobIdCase> {};
-
-TEST_P(GitBlobIdTest, MatchesGitHashObject) {
-  const BlobIdCase& c = GetParam();
-  EXPECT_EQ(GitBlobId(c.content).Hex(), c.git_id);
+TEST(KeyedContentHash, EqualContentEqualKeysOtherContentOtherKeys) {
+  EXPECT_EQ(KeyedContentHash("abc"), KeyedContentHash(std::string("abc")));
+  EXPECT_EQ(KeyedContentHash(""), KeyedContentHash(std::string()));
+  const std::string big(100000, 'x');
+  std::string big2 = big;
+  big2[70000] = 'y';
+  const std::string inputs[] = {
+      "",  "abc", "abd",    "abc\n", std::string("a\0b", 3), std::string("a\0c", 3),
+      big, big2,  big + "x"};
+  for (size_t i = 0; i < std::size(inputs); ++i)
+    for (size_t j = 0; j < std::size(inputs); ++j)
+      EXPECT_EQ(KeyedContentHash(inputs[i]) == KeyedContentHash(inputs[j]), i == j)
+          << i << " " << j;
+  EXPECT_EQ(KeyedContentHash(big).size, 100000u);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    KnownIds, GitBlobIdTest,
-    testing::Values(BlobIdCase{"EmptyBlob", "", "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"},
-                    BlobIdCase{"HelloNewline", "hello\n",
-                               "ce013625030ba8dba906f756967f9e9ca394464a"},
-                    BlobIdCase{"FakeSecret", "FAKE_SECRET_0123456789abcdef",
-                               "474aac2d2fe64e900a243a634a2d136fe2134013"},
-                    BlobIdCase{"EmbeddedNul", std::string("a\0b", 3),
-                               "20b5be91886d0b6f26dc98a225c0dac05fe2c86e"},
-                    BlobIdCase{"CrlfLines", "line one\r\nline two\r\n",
-                               "cf9b2a85b62bc2fd67c5ed43a1d0009df848ac8a"},
-                    BlobIdCase{"HundredThousandBytes", std::string(100000, 'x'),
-                               "56e0448612acbb706b96b7e8e46a210f15386a38"}),
-    CaseName());
-
-TEST(GitBlobId, SameContentSameIdDifferentContentDifferentId) {
-  EXPECT_EQ(GitBlobId("abc"), GitBlobId(std::string("abc")));
-  EXPECT_NE(GitBlobId("abc"), GitBlobId("abd"));
-  EXPECT_NE(GitBlobId("abc"), GitBlobId("abc\n"));
-}
-
-TEST(GitBlobId, HexIsFortyLowerCaseDigits) {
-  std::string hex = GitBlobId("anything").Hex();
-  ASSERT_EQ(hex.size(), 40u);
-  for (char c : hex) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) << hex;
-}
-
-TEST(GitBlobId, OrderingIsByBytes) {
-  BlobId lo, hi;
-  hi.bytes[0] = 1;
-  EXPECT_LT(lo, hi);
-  EXPECT_EQ(lo.Hex(), std::string(40, '0'));
-  EXPECT_EQ(hi.Hex(), "01" + std::string(38, '0'));
+// The key is the same on every thread (workers share one blob cache).
+TEST(KeyedContentHash, SameKeyOnEveryThread) {
+  const ContentKey here = KeyedContentHash("shared content");
+  ContentKey there;
+  std::thread([&] { there = KeyedContentHash("shared content"); }).join();
+  EXPECT_EQ(here, there);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 #include "base/hash.h"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
+#include <cstring>
+#include <memory>
 #include <string>
 
 namespace leakguard {
@@ -16,19 +19,52 @@ std::string ToHex(const uint8_t* data, size_t n) {
   return out;
 }
 
-std::string BlobId::Hex() const { return ToHex(bytes.data(), bytes.size()); }
+namespace {
 
-BlobId GitBlobId(std::string_view content) {
-  std::string header = "blob " + std::to_string(content.size());
-  header.push_back('\0');
-  BlobId id;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha1(), nullptr);
-  EVP_DigestUpdate(ctx, header.data(), header.size());
-  EVP_DigestUpdate(ctx, content.data(), content.size());
-  EVP_DigestFinal_ex(ctx, id.bytes.data(), nullptr);
-  EVP_MD_CTX_free(ctx);
-  return id;
+// The process's Poly1305 key (32 random bytes) and the MAC implementation, set up once.
+struct ContentKeyState {
+  std::array<uint8_t, 32> key{};
+  EVP_MAC* mac = nullptr;
+};
+
+const ContentKeyState& KeyState() {
+  static const ContentKeyState* state = [] {
+    auto* s = new ContentKeyState;
+    if (RAND_bytes(s->key.data(), static_cast<int>(s->key.size())) != 1) {
+      // No CSPRNG: the hash would be predictable, so fall back to SHA-256 (see below).
+      return s;
+    }
+    s->mac = EVP_MAC_fetch(nullptr, "POLY1305", nullptr);
+    return s;
+  }();
+  return *state;
+}
+
+struct MacCtxFree {
+  void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
+};
+
+}  // namespace
+
+ContentKey KeyedContentHash(std::string_view content) {
+  ContentKey k;
+  k.size = content.size();
+  const ContentKeyState& st = KeyState();
+  if (st.mac) {
+    thread_local std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx(EVP_MAC_CTX_new(st.mac));
+    size_t len = 0;
+    if (ctx && EVP_MAC_init(ctx.get(), st.key.data(), st.key.size(), nullptr) == 1 &&
+        EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(content.data()),
+                       content.size()) == 1 &&
+        EVP_MAC_final(ctx.get(), k.tag.data(), &len, k.tag.size()) == 1 && len == k.tag.size())
+      return k;
+  }
+  // Without Poly1305 or a random key: a collision-resistant hash instead (slower).
+  uint8_t md[EVP_MAX_MD_SIZE];
+  unsigned md_len = 0;
+  EVP_Digest(content.data(), content.size(), md, &md_len, EVP_sha256(), nullptr);
+  std::memcpy(k.tag.data(), md, k.tag.size());
+  return k;
 }
 
 std::string Sha256Hex(std::string_view data) {

@@ -38,22 +38,22 @@ void SetContainerFields(const input::Provenance& prov, findings::Finding* f) {
   f->notebook_metadata = prov.notebook_metadata;
 }
 
-size_t BlobCache::Hash::operator()(const BlobId& id) const {
+size_t BlobCache::Hash::operator()(const ContentKey& key) const {
   size_t h;
-  std::memcpy(&h, id.bytes.data(), sizeof h);  // a SHA-1 prefix is already uniform
+  std::memcpy(&h, key.tag.data(), sizeof h);  // a Poly1305 tag is already uniform
   return h;
 }
 
-std::shared_ptr<const std::vector<match::Candidate>> BlobCache::Find(const BlobId& id) {
+std::shared_ptr<const std::vector<match::Candidate>> BlobCache::Find(const ContentKey& key) {
   std::lock_guard lock(mu_);
-  auto it = map_.find(id);
+  auto it = map_.find(key);
   return it == map_.end() ? nullptr : it->second;
 }
 
-void BlobCache::Insert(const BlobId& id, const std::vector<match::Candidate>& candidates) {
+void BlobCache::Insert(const ContentKey& key, const std::vector<match::Candidate>& candidates) {
   auto value = std::make_shared<const std::vector<match::Candidate>>(candidates);
   std::lock_guard lock(mu_);
-  if (map_.size() < max_entries_) map_.emplace(id, std::move(value));
+  if (map_.size() < max_entries_) map_.emplace(key, std::move(value));
 }
 
 void AnnotateImages(const std::vector<input::ImageLayout>& images,

@@ -8,7 +8,8 @@
 //   and a member is allowlisted by the same path patterns that would allowlist it unpacked.
 // - `RulePath`: the path a path-only rule (a rule with `path` and no `regex`) is matched against:
 //   the file's rel_path, or the innermost member name inside an archive.
-// - `BlobCache`: candidates by blob id, so identical member content (the same file in two
+// - `BlobCache`: candidates by content key (KeyedContentHash), so identical member content (the
+// same file in two
 //   layers, in the sdist and the wheel) is matched once; each location still gets its findings.
 // - `AnnotateImages`: fills image, layer, layer_path and in_final_image on findings inside
 //   container image tarballs, once the whole input has been read.
@@ -43,16 +44,16 @@ void SetContainerFields(const input::Provenance& prov, findings::Finding* f);
 class BlobCache {
  public:
   explicit BlobCache(size_t max_entries = 1u << 20) : max_entries_(max_entries) {}
-  // The candidates found in content with this id, or null.
-  std::shared_ptr<const std::vector<match::Candidate>> Find(const BlobId& id);
-  void Insert(const BlobId& id, const std::vector<match::Candidate>& candidates);
+  // The candidates found in content with this key, or null.
+  std::shared_ptr<const std::vector<match::Candidate>> Find(const ContentKey& key);
+  void Insert(const ContentKey& key, const std::vector<match::Candidate>& candidates);
 
  private:
   struct Hash {
-    size_t operator()(const BlobId& id) const;
+    size_t operator()(const ContentKey& key) const;
   };
   std::mutex mu_;
-  std::unordered_map<BlobId, std::shared_ptr<const std::vector<match::Candidate>>, Hash> map_;
+  std::unordered_map<ContentKey, std::shared_ptr<const std::vector<match::Candidate>>, Hash> map_;
   size_t max_entries_;
 };
 

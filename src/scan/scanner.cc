@@ -475,9 +475,9 @@ ScanResult Scanner::Run(input::Source& source) {
         PathFindings(*db_, prov, options_, &st->findings);
       const ByteView blob = item.data;
       std::shared_ptr<const std::vector<Candidate>> cached;
-      BlobId id;
+      ContentKey id;
       if (options_.dedup_members) {
-        id = GitBlobId(blob);
+        id = KeyedContentHash(blob);
         cached = blob_cache.Find(id);
       }
       if (cached) {
