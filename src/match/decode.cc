@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -316,13 +317,13 @@ ClassifyFn ChooseClassifyRun() {
 }
 
 // Where runs of at least `len` alphabet bytes start, found a 64-byte block at a time. Blocks are
-// aligned to the start of the text; each block's alphabet mask (SSE2, or AVX2) is made once and
-// joined with the next block's in 128 bits, and a shift-and turns it into the mask of positions
-// where `len` alphabet bytes begin, so the runs of a block are found with bit operations, and a
-// second run in the same block costs a count of trailing zeros. Requires 1 <= len <= 32.
-#if defined(__SSE2__)
-__extension__ typedef unsigned __int128 U128;
-#endif
+// aligned to the start of the text; each block's alphabet mask (SSE2, or AVX2) is made once. A
+// shift-and turns it into the mask of positions where `len` alphabet bytes begin inside the
+// block; the runs that cross into the next block start in the block's top run of alphabet bytes
+// and are a range found from its length and the length of the next block's bottom run (64-bit
+// operations only: a 128-bit shift-and spilled registers and cost twice as much). The runs of a
+// block are thus found with bit operations, and a second run in the same block costs a count of
+// trailing zeros. Requires 1 <= len <= 32.
 class LongRunFinder {
  public:
   LongRunFinder(const unsigned char* p, size_t n, size_t len) : p_(p), n_(n), len_(len) {}
@@ -361,8 +362,8 @@ class LongRunFinder {
     next_whole_ = block + 128 <= n_;
     hi_ = next_whole_ ? mask64(p_ + block + 64) : 0;
     block_ = block;
-    // Bit k of x: bytes k .. k+len-1 are all in the alphabet.
-    U128 x = (static_cast<U128>(hi_) << 64) | lo;
+    // Bit k of x: bytes k .. k+len-1 are all in the alphabet and in this block.
+    uint64_t x = lo;
     if (len_ == 20) {  // the default, with constant shifts: runs of 2, 4, 8, 16, then 20
       x &= x >> 1;
       x &= x >> 2;
@@ -376,7 +377,16 @@ class LongRunFinder {
         have += step;
       }
     }
-    starts_ = static_cast<uint64_t>(x);
+    // Runs crossing into the next block start at k in [64 - top, 63] (bytes k..63 alphabet) with
+    // k + len - 64 <= bottom (bytes 64..k+len-65 alphabet): top ones of this block's mask, bottom
+    // ones of the next one's.
+    const int top = std::countl_one(lo);
+    if (top > 0) {
+      const int first = 64 - top;
+      const int last = std::min(63, 64 + std::countr_one(hi_) - static_cast<int>(len_));
+      if (last >= first) x |= (~uint64_t{0} >> (63 - last)) & (~uint64_t{0} << first);
+    }
+    starts_ = x;
   }
 #endif
 

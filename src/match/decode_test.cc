@@ -94,9 +94,9 @@ TEST(DecodeEscapes, OctalAndInvalidKept) {
   EXPECT_EQ(Esc(R"(\U00110000\n)"), "\\U00110000\n");  // past U+10FFFF
 }
 
-std::vector<std::string> Spans(std::string_view text) {
+std::vector<std::string> Spans(std::string_view text, const DecodeLimits& limits = {}) {
   std::vector<EncodedSpan> spans;
-  FindEncodedSpans(text, &spans);
+  FindEncodedSpans(text, &spans, limits);
   std::vector<std::string> out;
   for (const auto& s : spans)
     out.push_back(std::string(EncodingName(s.encoding)) + ":" +
@@ -137,7 +137,7 @@ TEST(FindEncodedSpans, RunsAreFoundAtEveryOffsetAcrossBlocks) {
 
 // The reference for single-line text without '%' or '\\': every maximal alphabet run, with at
 // most two '=' after it, classified byte by byte (the finder does it with SIMD masks).
-Strings ReferenceRuns(std::string_view t) {
+Strings ReferenceRuns(std::string_view t, const DecodeLimits& limits = {}) {
   auto is_alpha = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '-' ||
            c == '_';
@@ -170,10 +170,12 @@ Strings ReferenceRuns(std::string_view t) {
     }
     const std::string run(t.substr(s, i - s));
     if (!non_hex && !std_chars && !url && pad == 0) {
-      if (chars >= 32 && chars % 2 == 0 && !(hex_upper && hex_lower)) out.push_back("hex:" + run);
+      if (chars >= limits.min_hex && chars % 2 == 0 && !(hex_upper && hex_lower))
+        out.push_back("hex:" + run);
       continue;
     }
-    if (chars < 20 || chars % 4 == 1 || !upper || !lower || (std_chars && url)) continue;
+    if (chars < limits.min_base64 || chars % 4 == 1 || !upper || !lower || (std_chars && url))
+      continue;
     out.push_back((url ? "base64url:" : "base64:") + run);
   }
   return out;
@@ -186,6 +188,11 @@ TEST(FindEncodedSpans, AgreesWithAByteByByteReferenceOnRandomText) {
   const std::string pool =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_"
       "abcdef0123456789abcdef0123456789ABCDEF0123456789====  ..,;:\"'";
+  // The default limits, and others: the block finder probes min(min_base64, min_hex) bytes,
+  // every length from 1 to 32 takes its path (longer ones go byte by byte).
+  std::vector<DecodeLimits> limits = {DecodeLimits{}};
+  for (size_t len : {1u, 2u, 3u, 7u, 8u, 13u, 16u, 19u, 21u, 31u, 32u, 40u})
+    limits.push_back({len, len + 4, 12});
   for (int round = 0; round < 3000; ++round) {
     std::string text(std::uniform_int_distribution<size_t>(0, 300)(rng), ' ');
     const size_t bias = std::uniform_int_distribution<size_t>(0, 2)(rng);
@@ -194,7 +201,9 @@ TEST(FindEncodedSpans, AgreesWithAByteByByteReferenceOnRandomText) {
       const size_t lo = bias == 1 ? 66 : 0, hi = bias == 2 ? 52 : pool.size();
       c = pool[std::uniform_int_distribution<size_t>(lo, hi - 1)(rng)];
     }
-    ASSERT_EQ(Spans(text), ReferenceRuns(text)) << text;
+    const DecodeLimits& l = limits[static_cast<size_t>(round) % limits.size()];
+    ASSERT_EQ(Spans(text, l), ReferenceRuns(text, l))
+        << "min_base64 " << l.min_base64 << ": " << text;
   }
 }
 
