@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/core.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,24 @@
 #include "input/archive.h"
 
 namespace leakguard::input {
+
+namespace {
+
+// A read buffer this large is new memory each time it grows (a worker keeps its buffer): each
+// 4 KiB page of it costs a page fault on first touch, ~2-3 us apiece on this VM (a 13 MB static
+// library: 3,300 faults, ~9 ms). Transparent huge pages, where the system allows them on request
+// (`madvise` mode, Debian's default), take one fault per 2 MiB.
+constexpr size_t kHugePageBuffer = 4u << 20;
+
+void AdviseHugePages(char* p, size_t n) {
+  constexpr uintptr_t kHuge = 2u << 20;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + n) & ~(kHuge - 1);
+  if (end > begin)  // advice only: failure (no THP) changes nothing
+    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
+}  // namespace
 
 bool LooksBinary(std::string_view head) {
   return std::memchr(head.data(), '\0', std::min<size_t>(head.size(), 8000)) != nullptr;
@@ -54,9 +73,13 @@ SkipReason ReadItem(const Item& item, const ReadOptions& options, std::string* b
     ::close(fd);
     return SkipReason::kTooLarge;
   }
-  // Regular file: clear O_NONBLOCK (irrelevant for files, but keep reads plain).
-  // No zero-fill: read() overwrites the bytes, and only the `got` bytes read are kept.
-  buf->resize_and_overwrite(static_cast<size_t>(st.st_size), [](char*, size_t n) { return n; });
+  // No zero-fill: read() overwrites the bytes, and only the `got` bytes read are kept. Cleared
+  // first, so that a buffer that must grow does not copy the previous file's bytes over.
+  const size_t size = static_cast<size_t>(st.st_size);
+  const bool grows = size > buf->capacity();
+  buf->clear();
+  buf->resize_and_overwrite(size, [](char*, size_t n) { return n; });
+  if (grows && size >= kHugePageBuffer) AdviseHugePages(buf->data(), size);
   size_t got = 0;
   bool checked_binary = false;
   // The first read takes at most 64 KiB: enough for the binary check and for most source files
