@@ -339,6 +339,7 @@ struct Level {
   bool damage_reported = false;
   bool cheap_skip = false;
   bool raw = false;
+  bool ar = false;                            // an ar archive (deb, static library)
   std::unique_ptr<ImageCollector> collector;  // tar archives: could be an image tarball
   LayerEntries* layer = nullptr;              // this archive may be an image layer
 };
@@ -773,6 +774,7 @@ class Walker {
         first = false;
         const int format = archive_format(l.a) & ARCHIVE_FORMAT_BASE_MASK;
         l.raw = format == ARCHIVE_FORMAT_RAW;
+        l.ar = format == ARCHIVE_FORMAT_AR;
         const bool uncompressed = archive_filter_count(l.a) <= 1;
         l.cheap_skip = l.seekable && uncompressed &&
                        (format == ARCHIVE_FORMAT_TAR || format == ARCHIVE_FORMAT_AR ||
@@ -800,7 +802,17 @@ class Walker {
 
   void Entry(Level& l, archive_entry* e) {
     const std::string name = l.raw ? RawMemberName(*l.prov) : EntryName(e);
-    const auto type = archive_entry_filetype(e);
+    auto type = archive_entry_filetype(e);
+    if (l.ar) {
+      // GNU ar's symbol and long-name tables are indexes, not members. And its deterministic
+      // mode (binutils' default on Debian) writes modes without file-type bits ("644"): in an ar
+      // archive every other entry is a file.
+      const char* raw_name = archive_entry_pathname(e);
+      const std::string_view n = raw_name ? raw_name : "";
+      if (n == "/" || n == "//" || n == "/SYM64/" || n == "__.SYMDEF" || n == "__.SYMDEF SORTED")
+        return;
+      if (type == 0) type = AE_IFREG;
+    }
     if (l.layer) l.layer->Add(name, type == AE_IFDIR);
     // Directories, symlinks (never followed), devices, FIFOs: no data. Hard links carry none
     // either; their target is scanned under its own name.

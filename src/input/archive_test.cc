@@ -285,6 +285,34 @@ std::vector<FormatCase> FormatCases() {
 
 class ArchiveFormatTest : public ::testing::TestWithParam<FormatCase> {};
 
+// An ar archive as GNU ar writes it in deterministic mode (binutils' default on Debian, so every
+// static library built there): a symbol table "/" and a long-name table "//" first, then members
+// whose mode field has no file-type bits ("644", where libarchive's writer puts "100644").
+std::string BinutilsAr(const std::vector<std::pair<std::string, std::string>>& members) {
+  std::string out = "!<arch>\n";
+  auto entry = [&out](std::string_view name, std::string_view data) {
+    out += fmt::format("{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n", name, 0, 0, 0, 644, data.size());
+    out += data;
+    if (data.size() % 2) out += '\n';  // members start at even offsets
+  };
+  entry("/", std::string("\0\0\0\1\0\0\0\x44symbol\0", 16));
+  entry("//", "a_long_object_file_name.o/\n");
+  for (const auto& [name, data] : members) entry(name + "/", data);
+  return out;
+}
+
+TEST(ArchiveAr, ReadsMembersOfAnArchiveByBinutilsInDeterministicMode) {
+  LogCapture log;
+  Expanded e = Expand(BinutilsAr({{"a.txt", "hello\n"}, {"settings.py", kSettings}}), "lib.a");
+  EXPECT_EQ(e.Paths(), (std::vector<std::string>{"lib.a!a.txt", "lib.a!settings.py"})) << log.All();
+  const std::string* blob = e.Blob("lib.a!settings.py");
+  ASSERT_NE(blob, nullptr);
+  EXPECT_EQ(*blob, kSettings);
+  EXPECT_TRUE(e.skipped.empty());  // the two tables are indexes, not skipped members
+  EXPECT_EQ(e.stats.incomplete, 0u);
+  EXPECT_TRUE(log.warnings.empty()) << log.All();
+}
+
 TEST_P(ArchiveFormatTest, YieldsTheMemberWithItsChain) {
   const FormatCase& c = GetParam();
   LogCapture log;
