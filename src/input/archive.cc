@@ -804,15 +804,16 @@ class Walker {
     const std::string name = l.raw ? RawMemberName(*l.prov) : EntryName(e);
     auto type = archive_entry_filetype(e);
     if (l.ar) {
-      // GNU ar's symbol and long-name tables are indexes, not members. And its deterministic
-      // mode (binutils' default on Debian) writes modes without file-type bits ("644"): in an ar
-      // archive every other entry is a file.
+      // GNU ar's symbol and long-name tables are indexes, not members.
       const char* raw_name = archive_entry_pathname(e);
       const std::string_view n = raw_name ? raw_name : "";
       if (n == "/" || n == "//" || n == "/SYM64/" || n == "__.SYMDEF" || n == "__.SYMDEF SORTED")
         return;
-      if (type == 0) type = AE_IFREG;
     }
+    // An entry whose mode carries no file type (GNU ar's deterministic mode, binutils' default on
+    // Debian, writes "644"; some zip and cpio writers do likewise) is read as the file it most
+    // likely is, unless its name says directory: skipping it would hide its content.
+    if (type == 0 && !name.ends_with('/')) type = AE_IFREG;
     if (l.layer) l.layer->Add(name, type == AE_IFDIR);
     // Directories, symlinks (never followed), devices, FIFOs: no data. Hard links carry none
     // either; their target is scanned under its own name.
