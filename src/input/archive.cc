@@ -812,8 +812,9 @@ class Walker {
     }
     // An entry whose mode carries no file type (GNU ar's deterministic mode, binutils' default on
     // Debian, writes "644"; some zip and cpio writers do likewise) is read as the file it most
-    // likely is, unless its name says directory: skipping it would hide its content.
-    if (type == 0 && !name.ends_with('/')) type = AE_IFREG;
+    // likely is, unless its name says directory or it is a hard link (libarchive gives those no
+    // type): skipping it would hide its content.
+    if (type == 0 && !name.ends_with('/') && archive_entry_hardlink(e) == nullptr) type = AE_IFREG;
     if (l.layer) l.layer->Add(name, type == AE_IFDIR);
     // Directories, symlinks (never followed), devices, FIFOs: no data. Hard links carry none
     // either; their target is scanned under its own name.
