@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates the archive fixtures in this directory with the real tools that produce such files
-# in the wild (Info-ZIP, Python's zipfile, GNU tar, gzip, zstd, lz4, dpkg-deb), so the tests also
-# read archives that libarchive did not write. Every file holds fake secrets at known members and
+# in the wild (Info-ZIP, Python's zipfile, GNU tar, gzip, zstd, lz4, dpkg-deb, binutils' ar), so
+# the tests also read archives that libarchive did not write. Every file holds fake secrets at known members and
 # lines (see tests/e2e/archive_e2e_test.cc, FixturesMadeByRealTools); this directory is
 # allowlisted in .leakguard.toml, which covers the archives' members too.
 #
-#   testdata/archives/make-fixtures.sh        (needs zip, python3, tar, gzip, zstd, lz4, dpkg-deb)
+#   testdata/archives/make-fixtures.sh   (needs zip, python3, tar, gzip, zstd, lz4, dpkg-deb, cc, ar)
 #
 # Output is deterministic (fixed mtimes, owners and order) except encrypted.zip, whose
 # encryption header is random by design.
@@ -61,5 +61,13 @@ printf 'Package: demo\nVersion: 1.0\nArchitecture: all\nMaintainer: t <t@example
 printf '[auth]\nuser = demo\ntoken = %s\n' "$pat" > "$work/deb/etc/demo/demo.conf"
 find "$work/deb" -exec touch -h -d @1700000000 {} +
 dpkg-deb --root-owner-group -Zxz --build "$work/deb" "$here/demo_1.0_all.deb" > /dev/null
+
+# A static library as binutils' ar writes it in deterministic mode (member modes without file-type
+# bits, a symbol table first): an object file and a text member.
+printf 'int demo(void) { return 42; }\n' > "$work/demo.c"
+cc -c -o "$work/demo.o" "$work/demo.c"
+printf '[auth]\ntoken = %s\n' "$pat" > "$work/demo.ini"
+rm -f "$here/libdemo.a"
+(cd "$work" && ar rcsD "$here/libdemo.a" demo.o demo.ini)
 
 ls -l "$here"

@@ -179,7 +179,8 @@ TEST_F(ArchiveE2e, NotebookCellAndLineInEveryFormat) {
 
 TEST(ArchiveFixtures, FixturesMadeByRealToolsGiveExactFindings) {
   // Info-ZIP (streamed, data descriptors; encrypted), Python's zipfile, GNU tar + gzip, the zstd
-  // and lz4 tools, dpkg-deb: archives libarchive's writer did not make.
+  // and lz4 tools, dpkg-deb, binutils' ar (a static library): archives libarchive's writer did
+  // not make.
   const std::string dir = std::string(LEAKGUARD_SOURCE_DIR) + "/testdata/archives";
   const std::vector<std::string> args = {"scan", dir, "-f", "json", "--no-ignore-files"};
   RunResult r = RunLeakguard(args);
@@ -195,6 +196,7 @@ TEST(ArchiveFixtures, FixturesMadeByRealToolsGiveExactFindings) {
   EXPECT_EQ(got, (std::vector<std::string>{
                      "aws-access-key-id app-1.0.0.tgz!package/config/aws.js:3:17",
                      "github-pat demo_1.0_all.deb!data.tar.xz!./etc/demo/demo.conf:3:9",
+                     "github-pat libdemo.a!demo.ini:2:9",
                      "github-pat pkg-1.0-py3-none-any.whl!pkg/settings.py:3:10",
                      "github-pat pkg.tar.lz4!pkg/settings.py:3:10",
                      "github-pat settings.py.zst!settings.py:3:10",
