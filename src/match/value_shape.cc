@@ -221,7 +221,7 @@ bool IsNumber(std::string_view v) {
 }
 
 // A version or version range as package manifests and tags write them: `1.2.3`, `^7.2.0`,
-// `~1.4`, `>=2.0.1`, `~> 3.1`, `v1.2.3`, `1.2.x`, `2.0.0-rc.1`, `v1.2.3-rc1-4f3a2b`. The core is
+// `~1.4`, `>=2.0.1`, `~>3.1`, `v1.2.3`, `1.2.x`, `2.0.0-rc.1`, `v1.2.3-rc1-4f3a2b`. The core is
 // two to four dot-separated numbers (a wildcard after the first); a pre-release or build suffix
 // after '-' or '+' is made of short identifiers (12 characters at most each, 32 in all), so a
 // random token after a version-like prefix stays a candidate.
