@@ -356,14 +356,29 @@ TEST(Entropy, KnownValues) {
 }
 
 TEST(Placeholder, RecognisesStandIns) {
-  for (std::string_view s :
-       {"YOUR_API_KEY", "<token>", "${GITHUB_TOKEN}", "{{ secret }}", "%(password)s", "$API_KEY",
-        "xxxxxxxxxxxxxxxx", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "changeme",
-        "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "************",
-        "0000000000000000", "1234567890abcdef", "insert_key_here", "[REDACTED]", "#{secret}"})
+  for (std::string_view s : {"YOUR_API_KEY",
+                             "<token>",
+                             "${GITHUB_TOKEN}",
+                             "{{ secret }}",
+                             "%(password)s",
+                             "$API_KEY",
+                             "xxxxxxxxxxxxxxxx",
+                             "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                             "changeme",
+                             "AKIAIOSFODNN7EXAMPLE",
+                             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                             "************",
+                             "0000000000000000",
+                             "1234567890abcdef",
+                             "insert_key_here",
+                             "[REDACTED]",
+                             "#{secret}",
+                             "b",
+                             "pw",
+                             "sekrit"})
     EXPECT_FALSE(PlaceholderReason(s).empty()) << s;
   for (std::string_view s : {"ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5", "Q8w3Lz91Kd7", "hunter2!",
-                             "sk_live_51Hx9aQ2eZvKYlo2C8nM3pR7t"})
+                             "123", "sk_live_51Hx9aQ2eZvKYlo2C8nM3pR7t"})
     EXPECT_TRUE(PlaceholderReason(s).empty()) << s;
 }
 

@@ -14,11 +14,11 @@ namespace {
 
 // Words that mark a value as a stand-in. Chosen so that none is likely inside a random token:
 // the shortest (5 letters) occurs in a random 40-char base62 string with probability < 1e-6.
-constexpr std::array<std::string_view, 22> kMarkers = {
+constexpr std::array<std::string_view, 23> kMarkers = {
     "example",    "placeholder", "your_",    "your-",     "yourapi",   "yourkey",
     "yoursecret", "yourtoken",   "changeme", "change_me", "change-me", "redacted",
     "replace_me", "replaceme",   "insert_",  "_here",     "dummy",     "notreal",
-    "not_real",   "not-a-real",  "xxxxx",    "*****"};
+    "not_real",   "not-a-real",  "xxxxx",    "*****",     "sekrit"};
 
 // Values that are only the name of what should be there: `user:password@host`, `token=token`.
 constexpr std::array<std::string_view, 24> kNameWords = {
@@ -43,6 +43,8 @@ std::string_view PlaceholderReason(std::string_view s) {
 
 std::string_view StandInReason(std::string_view s) {
   if (s.empty()) return "empty value";
+  // `https://a:b@host` in documentation: no credential is one or two characters long.
+  if (s.size() < 3) return "too short to be a secret";
   for (std::string_view w : kNameWords)
     if (EqualsLower(s, w)) return "the name of a value, not a value";
   // <token>, [secret], {name}.

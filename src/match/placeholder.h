@@ -11,8 +11,9 @@ namespace leakguard::match {
 // Any value that is not a real one: an environment lookup or a template (value_shape.h), or a
 // stand-in (below). For callers outside the matcher that want one answer.
 std::string_view PlaceholderReason(std::string_view secret);
-// Stand-ins only: the name of a value (`password`, `null`), a bracketed placeholder (`<token>`),
-// a marker word (`example`, `your_`, `changeme`, `xxxxx`), one repeated character, a counting run.
+// Stand-ins only: a value of one or two characters, the name of a value (`password`, `null`), a
+// bracketed placeholder (`<token>`), a marker word (`example`, `your_`, `changeme`, `xxxxx`,
+// `sekrit`), one repeated character, a counting run.
 // The matcher checks environment lookups and templates first, each with its own drop reason.
 std::string_view StandInReason(std::string_view secret);
 }  // namespace leakguard::match
