@@ -375,7 +375,9 @@ TEST(Placeholder, RecognisesStandIns) {
                              "#{secret}",
                              "b",
                              "pw",
-                             "sekrit"})
+                             "sekrit",
+                             "-anonymous@",
+                             "not my real password"})
     EXPECT_FALSE(PlaceholderReason(s).empty()) << s;
   for (std::string_view s : {"ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5", "Q8w3Lz91Kd7", "hunter2!",
                              "123", "sk_live_51Hx9aQ2eZvKYlo2C8nM3pR7t"})

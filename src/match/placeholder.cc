@@ -14,11 +14,12 @@ namespace {
 
 // Words that mark a value as a stand-in. Chosen so that none is likely inside a random token:
 // the shortest (5 letters) occurs in a random 40-char base62 string with probability < 1e-6.
-constexpr std::array<std::string_view, 23> kMarkers = {
-    "example",    "placeholder", "your_",    "your-",     "yourapi",   "yourkey",
-    "yoursecret", "yourtoken",   "changeme", "change_me", "change-me", "redacted",
-    "replace_me", "replaceme",   "insert_",  "_here",     "dummy",     "notreal",
-    "not_real",   "not-a-real",  "xxxxx",    "*****",     "sekrit"};
+constexpr std::array<std::string_view, 27> kMarkers = {
+    "example",     "placeholder", "your_",        "your-",     "yourapi",   "yourkey",
+    "yoursecret",  "yourtoken",   "changeme",     "change_me", "change-me", "redacted",
+    "replace_me",  "replaceme",   "insert_",      "_here",     "dummy",     "notreal",
+    "not_real",    "not-a-real",  "xxxxx",        "*****",     "sekrit",    "not real",
+    "not my real", "anonymous",   "your password"};
 
 // Values that are only the name of what should be there: `user:password@host`, `token=token`.
 constexpr std::array<std::string_view, 24> kNameWords = {
