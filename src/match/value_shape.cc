@@ -7,7 +7,8 @@
 // case changes (`getApiKey` -> get|Api|Key, `HTTPServer` -> HTTP|Server) and at letter/digit
 // changes — and is word-like when
 //   - every character is a letter, a digit or a separator (a password's `!#^%+=` never is),
-//   - digits are few: at most two runs, four digits in all (`oauth2`, `sha256`, `Welcome2024`),
+//   - digits are few: at most two runs, four digits in all (`oauth2`, `Welcome2024`); the digits
+//     of a technical name (`ed25519`, `sha256`, `x509`, `int64`) do not count,
 //   - words are not mostly single letters, and average 2.5+ letters (random mixed-case text
 //     splits into many 1-2 letter words: `hYRBmQzF` -> h|YRBm|Qz|F),
 //   - the letter pairs inside words are, on average, no rarer than in English and code: each
@@ -165,6 +166,26 @@ bool IsCommonWord(std::string_view w) {
                             std::string_view(lower, w.size()));
 }
 
+// Whether `letters` followed by `digits` names an algorithm, encoding or type (`ed25519`,
+// `sha256`, `x509`, `utf8`, `int64`): such digits are part of a word, not a sign of randomness.
+bool IsTechWord(std::string_view letters, std::string_view digits) {
+  static constexpr std::string_view kTechWords[] = {
+      "aes128",  "aes192",  "aes256", "base32", "base58",  "base64",  "ed25519", "ed448",
+      "float32", "float64", "http2",  "http3",  "int16",   "int32",   "int64",   "int8",
+      "ipv4",    "ipv6",    "md5",    "oauth2", "p256",    "p384",    "p521",    "pkcs1",
+      "pkcs11",  "pkcs12",  "pkcs7",  "pkcs8",  "rsa2048", "rsa4096", "sha1",    "sha224",
+      "sha256",  "sha3",    "sha384", "sha512", "uint16",  "uint32",  "uint64",  "uint8",
+      "utf16",   "utf32",   "utf8",   "win32",  "win64",   "x25519",  "x448",    "x509"};
+  const size_t n = letters.size() + digits.size();
+  for (std::string_view t : kTechWords) {
+    if (t.size() != n || t.substr(letters.size()) != digits) continue;
+    bool same = true;
+    for (size_t i = 0; i < letters.size() && same; ++i) same = Lower(letters[i]) == t[i];
+    if (same) return true;
+  }
+  return false;
+}
+
 // The word test described at the top of the file.
 bool WordShape(std::string_view v) {
   // A leading sigil: $this->password, @password, @@count, :password, &cfg, *ptr.
@@ -180,12 +201,19 @@ bool WordShape(std::string_view v) {
       return false;
   }
   int words = 0, singles = 0, letters = 0, digit_runs = 0, digits = 0, pairs = 0, score = 0;
+  std::string_view prev;  // the word before, when it was letters
   ForEachWord(v, [&](std::string_view w, bool is_digits, bool alone) {
     if (is_digits) {
+      // `sha256`, `Ed25519PrivateKey`: the digits of a technical name do not count.
+      const bool tech =
+          !prev.empty() && prev.data() + prev.size() == w.data() && IsTechWord(prev, w);
+      prev = {};
+      if (tech) return;
       ++digit_runs;
       digits += static_cast<int>(w.size());
       return;
     }
+    prev = w;
     ++words;
     letters += static_cast<int>(w.size());
     if (w.size() == 1) ++singles;

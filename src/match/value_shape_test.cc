@@ -222,6 +222,8 @@ TEST(ValueShape, WordLikeValues) {
       {"SecureString", "identifier or words"},
       {"Optional<String>", "identifier or words"},
       {"std::string", "identifier or words"},
+      {"ed25519.Ed25519PrivateKey", "identifier or words"},  // a type annotation's type
+      {"hashlib.sha256", "identifier or words"},
       {"char*", "identifier or words"},
       {"const std::string&", "identifier or words"},
       {"Vec<&str>", "identifier or words"},
@@ -241,7 +243,9 @@ TEST(ValueShape, WordLikeValues) {
         // Not versions: a random token after a version-like prefix, a dangling suffix, five parts.
         "1.0.0-Kx8mP2qR9vLzT4wB9fQ", "v1.2.3-", "^1.2.3.4.5", "1.2-x9Qp!",
         // '*' and '&' between letters or digits are password symbols, not type punctuation.
-        "aldQsa*i1Rym78", "Tr0ub&dor3x"})
+        "aldQsa*i1Rym78", "Tr0ub&dor3x",
+        // A technical name does not make random digits words.
+        "sha256Kq93817xZ", "Xk9mP2sha256qR7vLzT4wB"})
     EXPECT_FALSE(IsWordLike(s)) << s << ": " << WordLikeReason(s);
 }
 
