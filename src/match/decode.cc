@@ -560,6 +560,8 @@ std::string_view EncodingName(Encoding e) {
 
 bool DecodeBase64(std::string_view in, std::string* out) { return Base64Decode(in, out, SIZE_MAX); }
 
+bool DecodeBase64Text(std::string_view in, std::string* out) { return Base64Decode(in, out, 0); }
+
 bool DecodeHex(std::string_view in, std::string* out) { return HexDecode(in, out, SIZE_MAX); }
 
 bool DecodePercent(std::string_view in, std::string* out) {

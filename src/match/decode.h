@@ -38,6 +38,10 @@ std::string_view EncodingName(Encoding e);
 // wrapped blocks). False on any other byte, or a length that leaves one dangling character.
 bool DecodeBase64(std::string_view in, std::string* out);
 
+// DecodeBase64 of text: false (and *out unchanged) as soon as a decoded byte is not printable
+// ASCII, a tab or a line end.
+bool DecodeBase64Text(std::string_view in, std::string* out);
+
 // Hex digits, either case, even count. False otherwise.
 bool DecodeHex(std::string_view in, std::string* out);
 

@@ -22,6 +22,7 @@
 #include <span>
 
 #include "base/check.h"
+#include "match/decode.h"
 #include "match/entropy.h"
 #include "match/hs_runtime.h"
 #include "match/placeholder.h"
@@ -37,13 +38,6 @@ constexpr uint32_t kMaxHitsPerRule = 8192;  // bounds memory: rules x 8192 x 16 
 
 constexpr std::string_view kInlineAllowMarkers[] = {"leakguard:allow", "gitleaks:allow",
                                                     "pragma: allowlist secret"};
-
-// Printable ASCII (and tabs, newlines) only: a decoding that reads as text.
-bool IsReadableText(std::string_view t) {
-  for (unsigned char c : t)
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0x7f) return false;
-  return !t.empty();
-}
 
 bool RegexSearch(const re2::RE2& re, std::string_view text) {
   return re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), re);
@@ -409,10 +403,10 @@ void Matcher::Filter(ByteView blob, Candidate* c) const {
   // A generic value that is base64 of readable text with a placeholder or fixture word in it
   // (`bm90IG15IHJlYWwgcGFzc3dvcmQ=` is "not my real password", in npm's documentation).
   if (cr.generic && secret.size() >= 12 && secret.size() % 4 == 0) {
-    if (const auto text = DecodeBase64Any(secret); text && IsReadableText(*text)) {
+    if (std::string text; DecodeBase64Text(secret, &text) && !text.empty()) {
       if (drop(DropReason::kPlaceholder,
-               StandInReason(*text).empty() ? std::string_view() : "base64 of a placeholder") ||
-          drop(DropReason::kTestFixture, TestFixtureReason(*text).empty()
+               StandInReason(text).empty() ? std::string_view() : "base64 of a placeholder") ||
+          drop(DropReason::kTestFixture, TestFixtureReason(text).empty()
                                              ? std::string_view()
                                              : "base64 of a test-fixture value"))
         return;
