@@ -587,14 +587,35 @@ paths = ['''fixtures/''']
   ASSERT_EQ(al.Paths().size(), 1u);
 }
 
+// Points LEAKGUARD_CACHE_DIR at a fresh directory `name` under the test's temporary directory
+// for the object's lifetime, then restores the variable and removes the directory.
+class ScopedCacheDir {
+ public:
+  explicit ScopedCacheDir(const std::string& name)
+      : dir_(::testing::TempDir() + name + "_" + std::to_string(::getpid())) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    if (const char* old = std::getenv("LEAKGUARD_CACHE_DIR")) saved_ = old;
+    ::setenv("LEAKGUARD_CACHE_DIR", dir_.c_str(), 1);
+  }
+  ~ScopedCacheDir() {
+    if (saved_)
+      ::setenv("LEAKGUARD_CACHE_DIR", saved_->c_str(), 1);
+    else
+      ::unsetenv("LEAKGUARD_CACHE_DIR");
+    std::filesystem::remove_all(dir_);
+  }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+  std::optional<std::string> saved_;
+};
+
 TEST(DatabaseCache, KeepsTheMostRecentlyUsedEntriesAndRemovesStaleTemporaries) {
   namespace fs = std::filesystem;
-  const std::string dir = ::testing::TempDir() + "lg_db_cache_prune_" + std::to_string(::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  const char* old = std::getenv("LEAKGUARD_CACHE_DIR");
-  const std::string saved = old ? old : "";
-  ::setenv("LEAKGUARD_CACHE_DIR", dir.c_str(), 1);
+  const ScopedCacheDir cache("lg_db_cache_prune");
+  const std::string& dir = cache.dir();
   // 20 entries of earlier rule sets, entry i used i hours ago; two temporaries of writers that
   // crashed, one two hours ago and one just now (perhaps still writing); another kind of file.
   const auto now = fs::file_time_type::clock::now();
@@ -631,19 +652,11 @@ TEST(DatabaseCache, KeepsTheMostRecentlyUsedEntriesAndRemovesStaleTemporaries) {
   fs::last_write_time(entry, now - std::chrono::hours(200));
   auto again = Build(config);  // from the cache
   EXPECT_GT(fs::last_write_time(entry), now - std::chrono::hours(1));
-  if (saved.empty())
-    ::unsetenv("LEAKGUARD_CACHE_DIR");
-  else
-    ::setenv("LEAKGUARD_CACHE_DIR", saved.c_str(), 1);
-  fs::remove_all(dir);
 }
 
 TEST(HsRuntime, VerdictIsCachedAndAnUnreadableEntryIsTestedAgain) {
-  const std::string dir = ::testing::TempDir() + "lg_hs_runtime_cache";
-  std::filesystem::remove_all(dir);
-  const char* old = std::getenv("LEAKGUARD_CACHE_DIR");
-  const std::string saved = old ? old : "";
-  ::setenv("LEAKGUARD_CACHE_DIR", dir.c_str(), 1);
+  const ScopedCacheDir cache("lg_hs_runtime_cache");
+  const std::string& dir = cache.dir();
   const HsRuntime first = DetectHsRuntime();  // runs the self-test
   std::vector<std::filesystem::path> verdicts;
   for (const auto& e : std::filesystem::directory_iterator(dir))
@@ -661,11 +674,6 @@ TEST(HsRuntime, VerdictIsCachedAndAnUnreadableEntryIsTestedAgain) {
   EXPECT_EQ(third.name, first.name);
   std::getline(std::ifstream(verdicts[0]) >> std::ws, cached);
   EXPECT_EQ(cached, first.name);
-  if (saved.empty())
-    ::unsetenv("LEAKGUARD_CACHE_DIR");
-  else
-    ::setenv("LEAKGUARD_CACHE_DIR", saved.c_str(), 1);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Matcher, VectorscanFastPathFindsATokenAfterAnyRunOfFiller) {
@@ -701,6 +709,37 @@ keywords = ["tok_"]
   auto fast = ScanText(*db, text), simple = ScanText(*db, text, true);
   EXPECT_EQ(fast.size(), 3u);
   EXPECT_EQ(fast, simple);
+}
+
+TEST(DatabaseCache, RecordsEachRuleModeAndWidth) {
+  const ScopedCacheDir cache("lg_db_cache_width");
+  // Bounded, unbounded, keyword-prefiltered (Vectorscan refuses `(?U)`) and path-only rules, in
+  // a set no other test uses.
+  const std::string tag = std::to_string(::getpid());
+  const std::string config = "[[rules]]\nid = \"bounded\"\nregex = '''wtest" + tag +
+                             "_[0-9]{4,12}'''\n"
+                             "[[rules]]\nid = \"unbounded\"\nregex = '''wtest" +
+                             tag +
+                             "-[a-z]+'''\n"
+                             "[[rules]]\nid = \"lazy\"\nregex = '''(?U)wtest" +
+                             tag +
+                             "_lazy[a-z]{4,}'''\nkeywords = [\"wtest\"]\n"
+                             "[[rules]]\nid = \"path\"\npath = '''\\.pem$'''\n";
+  auto fresh = Build(config);   // compiled, written to the cache
+  auto cached = Build(config);  // loaded from it
+  ASSERT_EQ(fresh->rules().size(), 4u);
+  ASSERT_EQ(cached->rules().size(), 4u);
+  EXPECT_EQ(cached->rules()[0].max_width(), 6 + tag.size() + 12);
+  EXPECT_EQ(cached->rules()[1].max_width(), SIZE_MAX);
+  EXPECT_EQ(cached->rules()[2].mode, PrefilterMode::kKeywords);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(cached->rules()[i].mode, fresh->rules()[i].mode) << i;
+    EXPECT_EQ(cached->rules()[i].width_known_, i != 3) << i;
+    if (i != 3) {
+      EXPECT_EQ(cached->rules()[i].max_width(), fresh->rules()[i].max_width()) << i;
+    }
+  }
+  EXPECT_FALSE(fresh->rules()[0].width_known_);  // computed on first use instead
 }
 
 }  // namespace

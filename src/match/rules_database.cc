@@ -25,7 +25,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <functional>
 #include <map>
@@ -141,7 +143,7 @@ size_t MaxWidth(const std::string& pattern, unsigned flags) {
 std::string CacheKey(const std::vector<rules::Rule>& rs, const std::vector<std::string>& keywords) {
   const hs_platform_info_t& plat = GetHsRuntime().platform;
   std::string material =
-      fmt::format("leakguard-hs-cache-v2\n{}\n{}:{}\n", hs_version(), plat.tune, plat.cpu_features);
+      fmt::format("leakguard-hs-cache-v3\n{}\n{}:{}\n", hs_version(), plat.tune, plat.cpu_features);
   for (const auto& r : rs) {
     material += r.regex;
     material += '\0';
@@ -160,6 +162,11 @@ std::string CacheKey(const std::vector<rules::Rule>& rs, const std::vector<std::
 // its modification time refreshed, so it counts as used), and so are temporary files a crashed
 // writer left behind more than an hour ago. Errors are ignored: the cache is an optimisation.
 constexpr size_t kCacheEntriesKept = 16;
+
+// An entry starts with one record per rule: its final prefilter mode (one byte), then the
+// longest match of its regex in bytes (uint32, host order — the key covers the CPU; UINT32_MAX
+// for unbounded), then comes the serialized database.
+constexpr size_t kCacheRuleBytes = 1 + sizeof(uint32_t);
 
 void PruneCache(const std::string& dir, const std::string& keep) {
   DIR* d = ::opendir(dir.c_str());
@@ -198,7 +205,7 @@ void CompiledRule::EnsureCompiled() const {
   std::call_once(*once_, [this] {
     if (!re_) re_ = std::make_shared<re2::RE2>(rule->regex, rules::RegexOptions());
     num_groups_ = re_->NumberOfCapturingGroups();
-    max_width_ = MaxWidth(rule->regex, 0);
+    if (!width_known_) max_width_ = MaxWidth(rule->regex, 0);
   });
 }
 
@@ -293,20 +300,26 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
       }
       ::close(fd);
     }
-    if (data.size() > rs.size()) {
+    const size_t header = rs.size() * kCacheRuleBytes;
+    if (data.size() > header) {
       bool modes_ok = true;
       for (size_t i = 0; i < rs.size(); ++i) {
-        auto m = static_cast<PrefilterMode>(data[i]);
+        const char* rec = data.data() + i * kCacheRuleBytes;
+        auto m = static_cast<PrefilterMode>(rec[0]);
         if (m > PrefilterMode::kPathOnly)
           modes_ok = false;
         else
           db->rules_[i].mode = m;
+        uint32_t width = 0;
+        std::memcpy(&width, rec + 1, sizeof width);
+        db->rules_[i].max_width_ = width == UINT32_MAX ? SIZE_MAX : width;
       }
       hs_database_t* hs = nullptr;
-      if (modes_ok && hs_deserialize_database(data.data() + rs.size(), data.size() - rs.size(),
-                                              &hs) == HS_SUCCESS) {
+      if (modes_ok &&
+          hs_deserialize_database(data.data() + header, data.size() - header, &hs) == HS_SUCCESS) {
         db->hs_db_ = hs;
         from_cache = true;
+        for (auto& cr : db->rules_) cr.width_known_ = !cr.rule->regex.empty();
         ::utimensat(AT_FDCWD, cache_file.c_str(), nullptr, 0);  // used now (PruneCache)
       } else {
         for (size_t i = 0; i < rs.size(); ++i)
@@ -346,7 +359,12 @@ Result<std::shared_ptr<const RulesDatabase>> RulesDatabase::Build(
           int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
           if (fd >= 0) {
             std::string header;
-            for (const auto& cr : db->rules_) header += static_cast<char>(cr.mode);
+            for (const auto& cr : db->rules_) {
+              header += static_cast<char>(cr.mode);
+              const size_t w = cr.rule->regex.empty() ? 0 : MaxWidth(cr.rule->regex, 0);
+              const uint32_t width = w >= UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(w);
+              header.append(reinterpret_cast<const char*>(&width), sizeof width);
+            }
             bool ok =
                 ::write(fd, header.data(), header.size()) == static_cast<ssize_t>(header.size()) &&
                 ::write(fd, bytes, len) == static_cast<ssize_t>(len);

@@ -89,7 +89,10 @@ struct CompiledRule {
 
   mutable std::shared_ptr<const re2::RE2> re_;  // preset when the loader compiled it already
   mutable int num_groups_ = 0;
+  // Preset (width_known_) when the database came from the cache, which records every rule's
+  // width: Vectorscan's analysis of a pattern costs more than RE2 compiling it.
   mutable size_t max_width_ = 0;
+  bool width_known_ = false;
   std::unique_ptr<std::once_flag> once_ = std::make_unique<std::once_flag>();
 };
 
