@@ -29,7 +29,19 @@ std::unique_ptr<Reporter> MakeCsvReporter(ReportOptions options);
 // notebook_metadata in notebook metadata; image, layer, layer_path, in_final_image inside image
 // tarballs; then commit, author, email, date, message when `commit` is set; then dropped_by,
 // drop_detail when `dropped_by` is set.
+// The json and jsonl reports do not build these objects: they write the same text directly
+// (FindingsJson). Both follow one field list (json.cc VisitFinding); tests hold the direct text
+// equal to DumpJson of these objects.
 nlohmann::ordered_json FindingToJson(const findings::Finding& f);
+
+// The json report (`summary` set: {"findings": [...], "summary": {...}}, indented by 2, then a
+// newline) or the jsonl one (`summary` null: one compact finding object per line), written
+// directly, byte for byte what DumpJson would make of FindingToJson's objects.
+std::string FindingsJson(const std::vector<findings::Finding>& all, const Summary* summary,
+                         std::string_view version);
+
+// Appends `s` as a JSON string, as DumpJson writes strings.
+void AppendJsonString(std::string* out, std::string_view s);
 
 // {files_scanned, bytes_scanned, findings, skipped{binary, too_large, unreadable, other},
 //  suppressed[, archives{opened, members, duplicate_members, incomplete, encrypted}], seconds,

@@ -641,6 +641,83 @@ TEST(ContainerReportTest, JsonCarriesTheChainImageAndCell) {
     EXPECT_FALSE(plain.contains(key)) << key;
 }
 
+// The json and jsonl reports are written directly, not through nlohmann objects: the text must
+// be byte for byte what nlohmann's dump of FindingToJson makes, for every field and every kind of
+// string (escapes, control bytes, DEL, UTF-8, invalid bytes replaced by U+FFFD, truncated
+// sequences, bytes valid alone after a broken sequence).
+TEST(JsonReportTest, DirectWriterMatchesNlohmannByteForByte) {
+  const std::vector<std::string> strings = {
+      "",
+      "plain text: a=b, [x] {y}",
+      "quote \" backslash \\ slash /",
+      "C:\\Users\\me (a backslash alone)",
+      std::string("controls \x01\x08\x09\x0a\x0c\x0d\x1b\x1f end"),
+      std::string("nul \0 inside", 12),
+      "del \x7f and tilde ~",
+      "utf-8: caf\xc3\xa9, \xe2\x82\xac, \xf0\x9f\x94\x91",
+      "invalid: \xff\xfe lone",
+      "broken: \xc3( then \xe2\x82 and \xf0\x9f\x94",
+      "truncated at end \xe2\x82",
+      "overlong \xc0\xaf and surrogate \xed\xa0\x80",
+  };
+  std::vector<Finding> all;
+  for (size_t i = 0; i < strings.size(); ++i) {
+    Finding f = i % 2 ? ArchiveFinding() : NotebookFinding();
+    const std::string& s = strings[i];
+    f.rule_id = s;
+    f.description = s + "d";
+    f.file = s;
+    f.secret = s;
+    f.match = "m" + s;
+    f.line = i;
+    f.column = i * 1000003;
+    f.end_line = SIZE_MAX - i;
+    f.entropy = i == 0 ? 0.0 : i == 1 ? 4.0 : 1.0 / static_cast<double>(i) + 3.25 * i;
+    f.confidence = i % 3 ? "high" : "";
+    f.validation = i % 4 ? s : "";
+    f.tags = i % 5 ? std::vector<std::string>{s, "t"} : std::vector<std::string>{};
+    f.decoded = i % 2 ? std::vector<std::string>{"base64", s} : std::vector<std::string>{};
+    f.notebook_metadata = i % 3 == 1;
+    if (i % 4 == 3) f.in_final_image.reset();
+    if (i % 3 == 2) {
+      f.commit = s + "c";
+      f.author = s;
+      f.email = s + "@e";
+      f.date = "2026-01-01T00:00:00Z";
+      f.message = s;
+      f.blob = "b" + s;
+      f.unreachable = true;
+    }
+    if (i % 5 == 4) {
+      f.dropped_by = "entropy";
+      f.drop_detail = s;
+    }
+    all.push_back(std::move(f));
+  }
+  const Summary summary = GoldenSummary();
+  nlohmann::ordered_json doc = nlohmann::ordered_json::object();
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  std::string lines;
+  for (const Finding& f : all) {
+    list.push_back(internal::FindingToJson(f));
+    lines += internal::DumpJson(internal::FindingToJson(f), -1) + "\n";
+  }
+  doc["findings"] = std::move(list);
+  doc["summary"] = internal::SummaryToJson(summary, "9.9");
+  EXPECT_EQ(internal::FindingsJson(all, &summary, "9.9"), internal::DumpJson(doc, 2) + "\n");
+  EXPECT_EQ(internal::FindingsJson(all, nullptr, ""), lines);
+  // No findings: an empty array, as nlohmann writes it.
+  nlohmann::ordered_json empty = nlohmann::ordered_json::object();
+  empty["findings"] = nlohmann::ordered_json::array();
+  empty["summary"] = internal::SummaryToJson(summary, "");
+  EXPECT_EQ(internal::FindingsJson({}, &summary, ""), internal::DumpJson(empty, 2) + "\n");
+  for (const std::string& s : strings) {
+    std::string got;
+    internal::AppendJsonString(&got, s);
+    EXPECT_EQ(got, internal::DumpJson(nlohmann::ordered_json(s), -1)) << s;
+  }
+}
+
 TEST(ContainerReportTest, SarifPointsAtTheTopLevelFileWithoutARegion) {
   json doc = json::parse(Render(Format::kSarif, {ArchiveFinding(), NotebookFinding()}));
   const json& results = doc["runs"][0]["results"];
