@@ -384,6 +384,24 @@ TEST(Placeholder, RecognisesStandIns) {
     EXPECT_TRUE(PlaceholderReason(s).empty()) << s;
 }
 
+// One character in 60 % or more of a value of 8+ characters makes it a stand-in, wherever the
+// character stands; 59 % does not.
+TEST(Placeholder, RepeatedCharacterThreshold) {
+  EXPECT_EQ(StandInReason("0000000000000000"), "repeated character");
+  EXPECT_EQ(StandInReason("ab000000"), "repeated character");           // 6 of 8
+  EXPECT_EQ(StandInReason("0a0b0c000q"), "repeated character");         // 6 of 10, spread out
+  EXPECT_EQ(StandInReason("Zq7Zq7ZZZZZZZZZZZ"), "repeated character");  // 13 of 17
+  EXPECT_NE(StandInReason("0a0b0c00qr"), "repeated character");         // 5 of 10
+  EXPECT_EQ(StandInReason("ab00000c"), "repeated character");           // 5 of 8
+  EXPECT_NE(StandInReason("ab0000cd"), "repeated character");           // 4 of 8
+  std::string many(100, 'k');
+  for (size_t i = 0; i < 41; ++i) many[i * 2] = static_cast<char>('A' + i % 26);  // 59 'k'
+  EXPECT_NE(StandInReason(many), "repeated character");
+  many[0] = 'k';  // 60 of 100
+  EXPECT_EQ(StandInReason(many), "repeated character");
+  EXPECT_NE(StandInReason("a0a0a0"), "repeated character");  // under 8 characters
+}
+
 // Values longer than StandInReason's stack buffer (a PEM block) take the same test.
 TEST(Placeholder, LongValues) {
   std::string body;
