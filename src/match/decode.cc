@@ -466,6 +466,14 @@ void FindRuns(ByteView text, const DecodeLimits& limits, std::vector<EncodedSpan
       }
       break;
     }
+    // Never taken while the block masks and kClass agree on the alphabet; should a mask ever
+    // announce a byte kClass rejects, the scan moves on instead of spinning (a mask that missed
+    // alphabet bytes would lose runs, which the every-byte-value test against the byte-by-byte
+    // reference catches).
+    if (i == s) {
+      ++i;
+      continue;
+    }
     const bool one_case_hex = !((flags & kHexUpper) && (flags & kHexLower));
     if (!(flags & (kNonHex | kStd | kUrl)) && pad == 0 && !wrapped) {
       if (chars >= limits.min_hex && chars % 2 == 0 && one_case_hex)
