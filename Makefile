@@ -39,6 +39,7 @@ bench: deps
 	cmake --build $(BUILD)-release -j$(JOBS)
 	./$(BUILD)-release/bench/match_bench
 	./$(BUILD)-release/bench/redact_bench
+	./$(BUILD)-release/bench/report_bench
 
 macro-bench: deps
 	cmake -S . -B $(BUILD)-release -DCMAKE_BUILD_TYPE=Release -DLEAKGUARD_BUILD_TESTS=OFF
