@@ -39,10 +39,6 @@ class JsonReporter final : public Reporter {
   bool lines_;
 };
 
-}  // namespace
-
-namespace {
-
 // The fields of a finding, in report order, each present under the condition the format sets:
 // one list for both writers below (the nlohmann object, and the direct writer reports use).
 template <class Out>
@@ -127,8 +123,13 @@ class JsonWriter {
     AppendJsonString(out_, key);
     *out_ += indent_ >= 0 ? ": " : ":";
   }
-  // Text that is already JSON at this level (its own lines carry their relative indentation).
+  // Text that is already JSON at this level (its own lines carry their relative indentation;
+  // compact text has none).
   void Raw(std::string_view json) {
+    if (indent_ < 0) {
+      *out_ += json;
+      return;
+    }
     for (char c : json) {
       out_->push_back(c);
       if (c == '\n') out_->append(static_cast<size_t>(level_ * indent_), ' ');
