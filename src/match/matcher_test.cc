@@ -758,6 +758,16 @@ TEST(DatabaseCache, RecordsEachRuleModeAndWidth) {
     }
   }
   EXPECT_FALSE(fresh->rules()[0].width_known_);  // computed on first use instead
+  // The cached database (deserialized into memory of its own) finds what the fresh one finds.
+  const std::string text = "x wtest" + tag + "_123456 y wtest" + tag + "-abc z wtest" + tag +
+                           "_lazyabcdef\nwtest" + tag + "_12\n";
+  const auto found = ScanText(*cached, text);
+  EXPECT_EQ(found, ScanText(*fresh, text));
+  EXPECT_EQ(found, ScanText(*cached, text, /*simple=*/true));
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].rule, "bounded");
+  EXPECT_EQ(found[1].rule, "unbounded");
+  EXPECT_EQ(found[2].rule, "lazy");
 }
 
 }  // namespace

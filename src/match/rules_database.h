@@ -136,6 +136,10 @@ class RulesDatabase {
   std::vector<std::string> keywords_;
   std::vector<uint32_t> always_, keyword_only_, path_only_;
   void* hs_db_ = nullptr;
+  // When the database was loaded from the cache: the memory it lives in (mapped by Build, see
+  // DeserializeMapped), else null and hs_db_ is Vectorscan's own allocation.
+  void* hs_mem_ = nullptr;
+  size_t hs_mem_size_ = 0;
 };
 
 }  // namespace leakguard::match
