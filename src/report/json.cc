@@ -137,7 +137,6 @@ class JsonWriter {
   }
 
   void Value(std::string_view s) { AppendJsonString(out_, s); }
-  void Value(const std::string& s) { AppendJsonString(out_, s); }
   void Value(bool b) { *out_ += b ? "true" : "false"; }
   void Value(double d) { *out_ += ordered_json(d).dump(); }  // nlohmann's own float format
   template <class T>
